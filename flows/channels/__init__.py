@@ -1,0 +1,38 @@
+"""Output channels. Each module has one entry point, `render(item, plan, workspace) -> Artifact`
+(the Pelican "generator" step); where its file goes under output/ is said here, once."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from types import ModuleType
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """What a channel made for one item, before it is written."""
+
+    data: bytes
+    duration_seconds: float | None = None
+    engine: str | None = None
+    note: str | None = None
+
+
+OUTPUT_PATHS = {
+    "portal": "portal/posts/{id}.html",
+    "infographic": "infographic/{id}.png",
+    "loudspeaker": "audio/{id}.mp3",
+}
+
+
+def relative_path(item_id: str, channel: str) -> str:
+    """Where a channel's file for an item goes, relative to output/ (needs no rendering library)."""
+    return OUTPUT_PATHS[channel].format(id=item_id)
+
+
+_MODULES = {"portal": "portal", "infographic": "infographic", "loudspeaker": "loudspeaker"}
+
+
+def channel_module(channel: str) -> ModuleType:
+    """Imported on demand: the audio stack is slow to import and a run with nothing to do needs none of it."""
+    return importlib.import_module(f"{__name__}.{_MODULES[channel]}")

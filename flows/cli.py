@@ -1,0 +1,566 @@
+"""The `cchc` command: a thin shell over the core. Messages for officials are in Vietnamese."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .core.errors import CchcError, ConfigError, SourceProblem
+from .core.items import Item, ItemsRead
+from .core.ledger import APPROVAL_NAMES_VI, ApprovalStatus, Ledger
+from .core.periods import parse_period
+from .core.plan import CHANNEL_NAMES_VI, CommunePlan
+from .core.quota import QuotaStatus, quota_status
+from .core.workspace import Workspace, init_workspace
+from .pipeline import WorkPlan, plan_work, verify
+
+app = typer.Typer(
+    help="cchc: tin, bài cải cách hành chính của xã ra cổng thông tin, infographic và loa truyền thanh.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+ledger_app = typer.Typer(help="Sổ theo dõi (ledger): kiểm tra tệp và sổ khớp nhau.", no_args_is_help=True)
+app.add_typer(ledger_app, name="ledger")
+
+console = Console()
+errors = Console(stderr=True)
+
+WorkspaceOption = Annotated[
+    Path, typer.Option("--workspace", "-w", envvar="CCHC_WORKSPACE", help="Workspace folder (default: current folder).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+
+
+@dataclass
+class Session:
+    """What almost every command needs: the workspace, its plan, its items and the ledger."""
+
+    workspace: Workspace
+    plan: CommunePlan
+    read: ItemsRead
+    ledger: Ledger
+
+    @property
+    def items(self) -> dict[str, Item]:
+        return self.read.by_id()
+
+    def item(self, item_id: str) -> Item:
+        found = self.items.get(item_id)
+        if found is None:
+            bad = [p for p in self.read.problems if p.path.stem == item_id]
+            if bad:
+                raise CchcError("Bài '{}' có lỗi, chưa đọc được:\n{}".format(item_id, "\n".join(map(str, bad))))
+            raise CchcError(
+                f"Không có bài nào mang mã '{item_id}' trong {self.workspace.items_dir}. "
+                "Xem danh sách bằng lệnh 'cchc items'."
+            )
+        return found
+
+
+@contextmanager
+def session(workspace: Path) -> Iterator[Session]:
+    ws = Workspace.at(workspace)
+    plan = ws.load_plan()
+    ledger = Ledger(ws.database_url)
+    try:
+        yield Session(ws, plan, ws.read_items(plan), ledger)
+    finally:
+        ledger.close()
+
+
+def fail(message: str, code: int = 1) -> None:
+    errors.print(f"[bold red]Lỗi:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def warn_problems(problems: list[SourceProblem]) -> None:
+    if problems:
+        errors.print(f"[yellow]Có {len(problems)} lỗi trong dữ liệu đầu vào; các bài khác vẫn được xử lý:[/]")
+        for problem in problems:
+            errors.print(f"  • {problem}", highlight=False)
+
+
+def local(at: dt.datetime | None, plan: CommunePlan) -> str:
+    return at.astimezone(plan.commune.tz).strftime("%d/%m/%Y %H:%M") if at else ""
+
+
+def parse_local_time(text: str, plan: CommunePlan) -> dt.datetime:
+    """'2026-03-05 06:15', '2026-03-05T06:15' or '05/03/2026 06:15', in the commune's time zone."""
+    text = text.strip()
+    for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M:%S"):
+        try:
+            return dt.datetime.strptime(text, pattern).replace(tzinfo=plan.commune.tz)
+        except ValueError:
+            continue
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=plan.commune.tz)
+    except ValueError:
+        raise CchcError(
+            f"Thời gian '{text}' không hợp lệ. Ví dụ đúng: '2026-03-05 06:15' hoặc '05/03/2026 06:15'."
+        ) from None
+
+
+def main() -> None:
+    try:
+        app()
+    except ConfigError as exc:
+        errors.print("[bold red]Lỗi cấu hình:[/]", highlight=False)
+        for problem in exc.problems:
+            errors.print(f"  • {problem}", highlight=False)
+        sys.exit(1)
+    except CchcError as exc:
+        errors.print(f"[bold red]Lỗi:[/] {exc}", highlight=False)
+        sys.exit(1)
+
+
+# --- workspace -------------------------------------------------------------------------------------------
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder for the new workspace.")],
+    empty: Annotated[bool, typer.Option("--empty", help="Do not copy the sample items.")] = False,
+) -> None:
+    """Create a new workspace (content/commune.yaml, items, templates, assets) from the built-in skeleton."""
+    ws = init_workspace(directory, with_samples=not empty)
+    console.print(f"[green]Đã tạo thư mục làm việc mới:[/] {ws.root}")
+    console.print(
+        f"Bước tiếp theo: sửa {ws.config_path} cho đúng thông tin của xã, rồi viết bài trong {ws.items_dir}.",
+        highlight=False,
+    )
+
+
+# --- items and approval ------------------------------------------------------------------------------------
+@app.command()
+def items(
+    workspace: WorkspaceOption = Path("."),
+    status: Annotated[str | None, typer.Option(help="draft | approved | rejected | needs_reapproval")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the items with their approval status."""
+    wanted = None
+    if status is not None:
+        try:
+            wanted = ApprovalStatus(status)
+        except ValueError:
+            fail(f"Trạng thái '{status}' không hợp lệ; chọn một trong: {', '.join(s.value for s in ApprovalStatus)}.")
+    with session(workspace) as s:
+        decisions = s.ledger.approvals()
+        rows = []
+        for item in s.read.items:
+            approval = s.ledger.approval_of(item, decisions.get(item.id, []))
+            if wanted is None or approval.status is wanted:
+                rows.append((item, approval))
+        if as_json:
+            print(
+                json.dumps(
+                    [
+                        {
+                            "id": i.id,
+                            "title": i.title,
+                            "date": i.meta.date.isoformat(),
+                            "topic": i.meta.topic,
+                            "unit": i.meta.unit,
+                            "channels": i.meta.channels,
+                            "status": a.status.value,
+                            "path": str(i.path.relative_to(s.workspace.root)),
+                        }
+                        for i, a in rows
+                    ],
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+            return
+        table = Table(title=f"Tin, bài ({len(rows)})", title_justify="left")
+        for column in ("Mã bài", "Ngày", "Tiêu đề", "Đơn vị", "Trạng thái"):
+            table.add_column(column)
+        for item, approval in rows:
+            table.add_row(
+                item.id,
+                item.meta.date.strftime("%d/%m/%Y"),
+                item.title,
+                s.plan.unit(item.meta.unit).short or s.plan.unit(item.meta.unit).name,
+                APPROVAL_NAMES_VI[approval.status],
+            )
+        console.print(table)
+        warn_problems(s.read.problems)
+
+
+@app.command()
+def show(item_id: Annotated[str, typer.Argument(help="Item id.")], workspace: WorkspaceOption = Path(".")) -> None:
+    """Show one item: its details, approval history and outputs."""
+    with session(workspace) as s:
+        item = s.item(item_id)
+        approval = s.ledger.approval(item)
+        console.print(f"[bold]{item.title}[/]", highlight=False)
+        console.print(f"Mã: {item.id} · Tệp: {item.path.relative_to(s.workspace.root)}", highlight=False)
+        console.print(
+            f"Ngày: {item.meta.date:%d/%m/%Y} · Chủ đề: {s.plan.topic(item.meta.topic).name} · "
+            f"Đơn vị: {s.plan.unit(item.meta.unit).name}",
+            highlight=False,
+        )
+        console.print(f"Kênh: {', '.join(CHANNEL_NAMES_VI[c] for c in item.meta.channels)}", highlight=False)
+        console.print(
+            f"Trạng thái: [bold]{APPROVAL_NAMES_VI[approval.status]}[/]"
+            + (f" ({approval.by}, {local(approval.at, s.plan)})" if approval.by else ""),
+            highlight=False,
+        )
+        console.print(f"\n{item.meta.summary}\n", highlight=False)
+        table = Table(title="Lịch sử", title_justify="left")
+        for column in ("Thời điểm", "Việc", "Kênh", "Người thực hiện", "Chi tiết"):
+            table.add_column(column)
+        for event in s.ledger.events(item.id):
+            detail = event.details.get("reason") or event.details.get("url") or event.details.get("path") or ""
+            table.add_row(
+                local(event.at, s.plan),
+                event.kind,
+                CHANNEL_NAMES_VI.get(event.channel or "", ""),
+                event.actor,
+                str(detail),
+            )
+        console.print(table)
+
+
+@app.command()
+def approve(
+    item_ids: Annotated[list[str], typer.Argument(help="One or more item ids.")],
+    by: Annotated[str, typer.Option("--by", help="Name of the approver.")],
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Approve items for their current content (an edit afterwards voids the approval)."""
+    with session(workspace) as s:
+        for item_id in item_ids:
+            item = s.item(item_id)
+            s.ledger.approve(item, by)
+            console.print(f"[green]Đã duyệt[/] '{item.id}' ({by}).", highlight=False)
+
+
+@app.command()
+def reject(
+    item_id: Annotated[str, typer.Argument(help="Item id.")],
+    by: Annotated[str, typer.Option("--by", help="Name of the approver.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is sent back.")],
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Send an item back to its author with a reason."""
+    with session(workspace) as s:
+        item = s.item(item_id)
+        s.ledger.reject(item, by, reason)
+        console.print(f"[yellow]Đã trả lại[/] '{item.id}' ({by}): {reason}", highlight=False)
+
+
+# --- production --------------------------------------------------------------------------------------------
+def describe_waiting(work: WorkPlan) -> None:
+    for item in work.needs_reapproval:
+        errors.print(
+            f"[yellow]Cần duyệt lại:[/] '{item.id}' đã được sửa sau khi duyệt nên chưa được sản xuất. "
+            f'Người duyệt chạy: cchc approve {item.id} --by "Họ tên"',
+            highlight=False,
+        )
+    if work.awaiting_approval:
+        ids = ", ".join(i.id for i in work.awaiting_approval)
+        errors.print(f"[yellow]Chờ duyệt ({len(work.awaiting_approval)}):[/] {ids}", highlight=False)
+    if work.rejected:
+        errors.print(f"Bị trả lại, không sản xuất: {', '.join(i.id for i in work.rejected)}", highlight=False)
+
+
+def run_produce(s: Session, only: str | None, quiet: bool = False) -> tuple[WorkPlan, list]:
+    """Plan, and start Prefect only when there is something to make."""
+    work = plan_work(s.workspace, s.read, s.ledger, only)
+    if not work.jobs:
+        return work, []
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")  # failures are reported below, in Vietnamese
+    from .produce_flow import produce
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=errors, disable=quiet, transient=False) as progress:
+        bar = progress.add_task("Khởi động Prefect…", total=len(work.jobs))
+
+        def done(result: object) -> None:
+            progress.update(bar, advance=1, description="Đang sản xuất")
+
+        summary = produce(str(s.workspace.root), only, on_done=done)
+    return summary.work, summary.results
+
+
+@app.command("produce")
+def produce_command(
+    workspace: WorkspaceOption = Path("."),
+    item: Annotated[str | None, typer.Option("--item", help="Only this item id.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Make the portal post, infographic and MP3 of every approved item that needs them (Prefect flow)."""
+    with session(workspace) as s:
+        if item is not None:
+            s.item(item)
+        work, results = run_produce(s, item, quiet=as_json)
+        failed = [r for r in results if r.error]
+        if as_json:
+            print(
+                json.dumps(
+                    {
+                        "produced": [
+                            {
+                                "item": r.job.item.id,
+                                "channel": r.job.channel,
+                                "path": r.produced.path,
+                                "sha256": r.produced.sha256,
+                                "bytes": r.produced.bytes,
+                                "duration_seconds": r.produced.duration_seconds,
+                                "engine": r.produced.engine,
+                            }
+                            for r in results
+                            if r.produced
+                        ],
+                        "failed": [{"item": r.job.item.id, "channel": r.job.channel, "error": r.error} for r in failed],
+                        "up_to_date": len(work.up_to_date),
+                        "needs_reapproval": [i.id for i in work.needs_reapproval],
+                        "awaiting_approval": [i.id for i in work.awaiting_approval],
+                        "rejected": [i.id for i in work.rejected],
+                        "problems": [str(p) for p in work.problems],
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+        else:
+            made = [r for r in results if r.produced]
+            if made:
+                table = Table(title=f"Đã sản xuất {len(made)} tệp", title_justify="left")
+                for column in ("Mã bài", "Kênh", "Tệp", "Thời lượng"):
+                    table.add_column(column)
+                for r in sorted(made, key=lambda r: (r.job.item.id, r.job.channel)):
+                    seconds = r.produced.duration_seconds
+                    table.add_row(
+                        r.job.item.id,
+                        CHANNEL_NAMES_VI[r.job.channel],
+                        f"output/{r.produced.path}",
+                        f"{int(seconds // 60)}:{int(seconds % 60):02d}" if seconds else "",
+                    )
+                console.print(table)
+                for r in made:
+                    if r.produced.note:
+                        errors.print(f"[yellow]Lưu ý[/] ({r.job.item.id}): {r.produced.note}", highlight=False)
+            if work.up_to_date:
+                console.print(f"Không thay đổi, bỏ qua: {len(work.up_to_date)} tệp đã có và còn đúng.")
+            if not work.jobs:
+                console.print("Không có gì cần sản xuất.")
+            for r in failed:
+                errors.print(
+                    f"[bold red]Không sản xuất được[/] {CHANNEL_NAMES_VI[r.job.channel]} của "
+                    f"'{r.job.item.id}': {r.error}",
+                    highlight=False,
+                )
+            describe_waiting(work)
+            warn_problems(work.problems)
+        if failed or work.problems:
+            raise typer.Exit(1)
+
+
+# --- delivery records ----------------------------------------------------------------------------------------
+@app.command()
+def publish(
+    item_id: Annotated[str, typer.Argument(help="Item id.")],
+    url: Annotated[str, typer.Option("--url", help="Where the post went live.")],
+    at: Annotated[str | None, typer.Option("--at", help="When (default: now), e.g. '2026-03-05 09:00'.")] = None,
+    by: Annotated[str, typer.Option("--by", help="Who published it.")] = "Biên tập viên",
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Record that an item's portal post went live at URL (the quota counts published posts)."""
+    if not re.match(r"^https?://", url):
+        fail(f"Đường dẫn '{url}' không hợp lệ: phải bắt đầu bằng http:// hoặc https://.")
+    with session(workspace) as s:
+        s.item(item_id)
+        when = parse_local_time(at, s.plan) if at else None
+        row, changed = s.ledger.mark_published(item_id, url, by, when)
+        if changed:
+            console.print(
+                f"[green]Đã ghi nhận đăng bài[/] '{item_id}' lúc {local(row.published_at, s.plan)}: {url}",
+                highlight=False,
+            )
+        else:
+            console.print(f"Bài '{item_id}' đã được ghi nhận đăng tại {url} từ trước; không ghi lại.", highlight=False)
+
+
+@app.command()
+def aired(
+    item_id: Annotated[str, typer.Argument(help="Item id.")],
+    at: Annotated[str, typer.Option("--at", help="When it aired, e.g. '2026-03-05 06:15'.")],
+    by: Annotated[str, typer.Option("--by", help="Who confirms it.")] = "Nhân viên đài truyền thanh",
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Record that an item's audio was aired on the loudspeakers at TIME."""
+    with session(workspace) as s:
+        s.item(item_id)
+        when = parse_local_time(at, s.plan)
+        _, changed = s.ledger.mark_aired(item_id, when, by)
+        if changed:
+            console.print(f"[green]Đã ghi nhận phát thanh[/] '{item_id}' lúc {local(when, s.plan)}.", highlight=False)
+        else:
+            console.print(
+                f"Lần phát '{item_id}' lúc {local(when, s.plan)} đã được ghi nhận từ trước; không ghi lại.",
+                highlight=False,
+            )
+
+
+# --- quotas and reports ----------------------------------------------------------------------------------------
+def quota_table(statuses: list[QuotaStatus], title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in ("Chỉ tiêu", "Kỳ", "Thực hiện", "", "Tình trạng"):
+        table.add_column(column)
+    for status in statuses:
+        filled = min(10, round(10 * status.actual / status.required))
+        bar = "█" * filled + "░" * (10 - filled)
+        table.add_row(
+            status.quota.name,
+            status.period.label_vi,
+            f"{status.actual}/{status.required}",
+            bar,
+            "[green]Đạt[/]" if status.met else "[red]Chưa đạt[/]",
+        )
+    return table
+
+
+@app.command()
+def quota(
+    workspace: WorkspaceOption = Path("."),
+    period: Annotated[str | None, typer.Option(help="2026-03, 2026-Q1, 2026-H1 or 2026 (default: now).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show progress against the plan's quotas."""
+    with session(workspace) as s:
+        today = dt.datetime.now(s.plan.commune.tz).date()
+        chosen = parse_period(period) if period else None
+        statuses = quota_status(s.ledger, s.plan, s.items, today, chosen)
+        if as_json:
+            print(
+                json.dumps(
+                    [
+                        {
+                            "quota": st.quota.id,
+                            "period": st.period.key,
+                            "required": st.required,
+                            "actual": st.actual,
+                            "met": st.met,
+                            "items": [c.item_id for c in st.counted],
+                        }
+                        for st in statuses
+                    ],
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+            return
+        console.print(quota_table(statuses, "Tiến độ chỉ tiêu"))
+
+
+@app.command()
+def report(
+    period: Annotated[str, typer.Option(help="2026-03, 2026-Q1, 2026-H1 or 2026.")],
+    out: Annotated[Path, typer.Option(help="Folder for the report files.")] = Path("output/reports"),
+    fmt: Annotated[str, typer.Option("--format", help="Formats, comma-separated (now: csv).")] = "csv",
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Export the quota report for a period."""
+    from .report import build_report, write_csv
+
+    formats = {f.strip().lower() for f in fmt.split(",") if f.strip()}
+    unknown = formats - {"csv"}
+    if unknown:
+        fail(f"Định dạng chưa hỗ trợ: {', '.join(sorted(unknown))}. Hiện có: csv.")
+    with session(workspace) as s:
+        chosen = parse_period(period)
+        target = out if out.is_absolute() else s.workspace.root / out
+        built = build_report(s.ledger, s.plan, s.items, chosen)
+        for path in write_csv(built, s.plan, s.items, target):
+            console.print(f"[green]Đã xuất[/] {path}", highlight=False)
+        console.print(quota_table(built.quotas, f"Chỉ tiêu {chosen.label_vi}"))
+
+
+# --- ledger ---------------------------------------------------------------------------------------------------
+@ledger_app.command("verify")
+def ledger_verify(workspace: WorkspaceOption = Path(".")) -> None:
+    """Check that every produced file is on disk exactly as the ledger recorded it (exit 1 if not)."""
+    with session(workspace) as s:
+        mismatches = verify(s.workspace, s.ledger)
+        total = len(s.ledger.current_deliveries())
+        if not mismatches:
+            console.print(f"[green]Sổ theo dõi và các tệp khớp nhau[/] ({total} tệp).")
+            return
+        for m in mismatches:
+            errors.print(
+                f"[red]Không khớp:[/] output/{m.path} ({m.item_id}, {CHANNEL_NAMES_VI[m.channel]}): {m.problem}",
+                highlight=False,
+            )
+        errors.print(f"{len(mismatches)}/{total} tệp không khớp. Chạy 'cchc produce' để tạo lại các tệp này.")
+        raise typer.Exit(1)
+
+
+# --- demo -----------------------------------------------------------------------------------------------------
+@app.command()
+def demo(workspace: WorkspaceOption = Path(".")) -> None:
+    """Run the whole path on the sample workspace: approve, produce, publish, air, show quotas."""
+    from .demo import DEMO_APPROVER, approve_samples, record_sample_deliveries
+
+    with session(workspace) as s:
+        warn_problems(s.read.problems)
+        approved = approve_samples(s.ledger, s.read.items)
+        console.print(
+            f"1. Duyệt: {len(approved)} bài mới được duyệt bởi '{DEMO_APPROVER}' ({len(s.read.items)} bài trong kho).",
+            highlight=False,
+        )
+        console.print("2. Sản xuất bài đăng, infographic và tệp âm thanh (Prefect)…")
+        work, results = run_produce(s, None)
+        failed = [r for r in results if r.error]
+        for r in failed:
+            errors.print(f"[bold red]Không sản xuất được[/] {r.job.label}: {r.error}", highlight=False)
+        console.print(f"   Đã tạo {len(results) - len(failed)} tệp, {len(work.up_to_date)} tệp đã có sẵn và còn đúng.")
+        published, aired_count = record_sample_deliveries(s.ledger, s.plan, s.read.items)
+        console.print(f"3. Ghi nhận: {published} lượt đăng cổng thông tin, {aired_count} lượt phát loa mới.")
+
+        table = Table(title="Sản phẩm theo từng bài", title_justify="left")
+        table.add_column("Mã bài", overflow="fold")
+        for column in ("Ngày", "Bài đăng", "Infographic", "Âm thanh"):
+            table.add_column(column, no_wrap=True)
+        current = s.ledger.current_deliveries()
+        for item in s.read.items:
+            post, image, audio = (current.get((item.id, c)) for c in ("portal", "infographic", "loudspeaker"))
+            seconds = audio.duration_seconds if audio and audio.duration_seconds else 0
+            table.add_row(
+                item.id,
+                f"{item.meta.date:%d/%m}",
+                "✓" if post else "—",
+                "✓" if image else "—",
+                f"✓ {int(seconds // 60)}:{int(seconds % 60):02d}" if audio else "—",
+            )
+        console.print(table)
+        out = s.workspace.output_dir
+        console.print(
+            f"Bài đăng: {out / 'portal' / 'posts'}\nInfographic: {out / 'infographic'}\n"
+            f"Âm thanh: {out / 'audio'}\nSổ theo dõi: {s.workspace.database_url}",
+            highlight=False,
+        )
+
+        months = sorted({(i.meta.date.year, i.meta.date.month) for i in s.read.items})
+        statuses = []
+        for year, month in months:
+            statuses += quota_status(
+                s.ledger, s.plan, s.items, dt.date(year, month, 1), parse_period(f"{year}-{month:02d}")
+            )
+        console.print(quota_table(statuses, "4. Chỉ tiêu theo tháng"))
+        if failed:
+            raise typer.Exit(1)

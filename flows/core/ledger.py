@@ -1,0 +1,408 @@
+"""The ledger: an append-only event log plus one delivery row per item × channel × content version.
+
+Superdesk keeps an item's state apart from a delivery queue per output; we do the same. Events say who did
+what and when (approvals, productions, publications, airings); deliveries say what exists and where, and a
+unique key on (item, channel, version) makes counting a delivery twice impossible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from .errors import CchcError
+from .items import Item
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite and Postgres alike."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the ledger")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        return value.replace(tzinfo=dt.UTC) if value is not None else None
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class EventKind(StrEnum):
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PRODUCED = "produced"
+    PUBLISHED = "published"
+    UNPUBLISHED = "unpublished"
+    AIRED = "aired"
+    FAILED = "failed"
+
+
+class DeliveryState(StrEnum):
+    PRODUCED = "produced"
+    PUBLISHED = "published"
+    AIRED = "aired"
+    RETRACTED = "retracted"
+    FAILED = "failed"
+
+
+class Event(Base):
+    """Append-only: rows are inserted, never updated or deleted."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    item_id: Mapped[str] = mapped_column(String(200), index=True)
+    channel: Mapped[str | None] = mapped_column(String(20))
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(200))
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def details(self) -> dict[str, Any]:
+        return json.loads(self.detail) if self.detail else {}
+
+
+class Delivery(Base):
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("item_id", "channel", "version", name="uq_delivery_item_channel_version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(200), index=True)
+    channel: Mapped[str] = mapped_column(String(20), index=True)
+    version: Mapped[str] = mapped_column(String(64))  # the item's content hash
+    path: Mapped[str] = mapped_column(String(500))  # relative to the workspace's output/
+    sha256: Mapped[str] = mapped_column(String(64))
+    bytes: Mapped[int] = mapped_column(Integer)
+    duration_seconds: Mapped[float | None] = mapped_column(Float)
+    engine: Mapped[str | None] = mapped_column(String(50))
+    state: Mapped[str] = mapped_column(String(20), default=DeliveryState.PRODUCED)
+    produced_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    published_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    url: Mapped[str | None] = mapped_column(String(1000))
+    aired_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    retracted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ApprovalStatus(StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    NEEDS_REAPPROVAL = "needs_reapproval"
+
+
+APPROVAL_NAMES_VI = {
+    ApprovalStatus.DRAFT: "chờ duyệt",
+    ApprovalStatus.APPROVED: "đã duyệt",
+    ApprovalStatus.REJECTED: "bị trả lại",
+    ApprovalStatus.NEEDS_REAPPROVAL: "cần duyệt lại (đã sửa sau khi duyệt)",
+}
+
+
+@dataclass(frozen=True)
+class Approval:
+    status: ApprovalStatus
+    by: str | None = None
+    at: dt.datetime | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ProducedFile:
+    """What a channel made for one item, once written to disk."""
+
+    path: str  # relative to output/
+    sha256: str
+    bytes: int
+    duration_seconds: float | None = None
+    engine: str | None = None
+    note: str | None = None
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+class Ledger:
+    def __init__(self, url: str):
+        if url.startswith("sqlite:///"):
+            from pathlib import Path
+
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            _sqlite_pragmas(self.engine)
+        Base.metadata.create_all(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # events -----------------------------------------------------------------------------------------
+    @staticmethod
+    def _event(
+        session: Session,
+        kind: EventKind,
+        item_id: str,
+        actor: str,
+        *,
+        at: dt.datetime | None = None,
+        channel: str | None = None,
+        content_hash: str | None = None,
+        delivery_id: int | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> Event:
+        row = Event(
+            at=at or now_utc(),
+            kind=kind,
+            item_id=item_id,
+            actor=actor,
+            channel=channel,
+            content_hash=content_hash,
+            delivery_id=delivery_id,
+            detail=json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else None,
+        )
+        session.add(row)
+        return row
+
+    def events(self, item_id: str | None = None) -> list[Event]:
+        with self.session() as session:
+            query = select(Event).order_by(Event.at, Event.id)
+            if item_id:
+                query = query.where(Event.item_id == item_id)
+            return list(session.scalars(query))
+
+    # approval ---------------------------------------------------------------------------------------
+    def approve(self, item: Item, by: str) -> None:
+        with self.session() as session:
+            self._event(
+                session, EventKind.APPROVED, item.id, by, content_hash=item.content_hash, detail={"title": item.title}
+            )
+
+    def reject(self, item: Item, by: str, reason: str) -> None:
+        with self.session() as session:
+            self._event(
+                session,
+                EventKind.REJECTED,
+                item.id,
+                by,
+                content_hash=item.content_hash,
+                detail={"reason": reason, "title": item.title},
+            )
+
+    def approvals(self) -> dict[str, list[Event]]:
+        """Every approval decision, per item, oldest first (one query for the whole workspace)."""
+        decisions: dict[str, list[Event]] = {}
+        with self.session() as session:
+            query = (
+                select(Event)
+                .where(Event.kind.in_([EventKind.APPROVED, EventKind.REJECTED]))
+                .order_by(Event.at, Event.id)
+            )
+            for row in session.scalars(query):
+                decisions.setdefault(row.item_id, []).append(row)
+        return decisions
+
+    @staticmethod
+    def approval_of(item: Item, decisions: list[Event]) -> Approval:
+        """Only an approval of the item's current content counts; an edit voids it."""
+        current = [e for e in decisions if e.content_hash == item.content_hash]
+        if current:
+            last = current[-1]
+            status = ApprovalStatus.APPROVED if last.kind == EventKind.APPROVED else ApprovalStatus.REJECTED
+            return Approval(status, last.actor, last.at, last.details.get("reason"))
+        earlier = [e for e in decisions if e.kind == EventKind.APPROVED]
+        if earlier:
+            return Approval(ApprovalStatus.NEEDS_REAPPROVAL, earlier[-1].actor, earlier[-1].at)
+        return Approval(ApprovalStatus.DRAFT)
+
+    def approval(self, item: Item) -> Approval:
+        return self.approval_of(item, self.approvals().get(item.id, []))
+
+    # deliveries -------------------------------------------------------------------------------------
+    def deliveries(self, item_id: str | None = None, channel: str | None = None) -> list[Delivery]:
+        with self.session() as session:
+            query = select(Delivery).order_by(Delivery.item_id, Delivery.channel, Delivery.produced_at)
+            if item_id:
+                query = query.where(Delivery.item_id == item_id)
+            if channel:
+                query = query.where(Delivery.channel == channel)
+            return list(session.scalars(query))
+
+    def current_deliveries(self) -> dict[tuple[str, str], Delivery]:
+        """The newest delivery of each item × channel: the one whose file is on disk now."""
+        latest: dict[tuple[str, str], Delivery] = {}
+        for row in self.deliveries():
+            key = (row.item_id, row.channel)
+            if key not in latest or (row.produced_at, row.id) >= (latest[key].produced_at, latest[key].id):
+                latest[key] = row
+        return latest
+
+    def record_produced(self, item: Item, channel: str, produced: ProducedFile, actor: str = "cchc") -> Delivery:
+        """Insert the delivery for this content version, or refresh its file facts when remade."""
+        with self.session() as session:
+            row = session.scalars(
+                select(Delivery).where(
+                    Delivery.item_id == item.id, Delivery.channel == channel, Delivery.version == item.content_hash
+                )
+            ).one_or_none()
+            at = now_utc()
+            if row is None:
+                row = Delivery(
+                    item_id=item.id,
+                    channel=channel,
+                    version=item.content_hash,
+                    state=DeliveryState.PRODUCED,
+                    produced_at=at,
+                )
+                session.add(row)
+            row.path, row.sha256, row.bytes = produced.path, produced.sha256, produced.bytes
+            row.duration_seconds, row.engine, row.note = produced.duration_seconds, produced.engine, produced.note
+            row.produced_at = at
+            if row.state == DeliveryState.FAILED:
+                row.state = DeliveryState.PRODUCED
+            session.flush()
+            self._event(
+                session,
+                EventKind.PRODUCED,
+                item.id,
+                actor,
+                at=at,
+                channel=channel,
+                content_hash=item.content_hash,
+                delivery_id=row.id,
+                detail={"path": produced.path, "sha256": produced.sha256, "engine": produced.engine},
+            )
+            return row
+
+    def record_failure(self, item: Item, channel: str, reason: str, actor: str = "cchc") -> None:
+        with self.session() as session:
+            self._event(
+                session,
+                EventKind.FAILED,
+                item.id,
+                actor,
+                channel=channel,
+                content_hash=item.content_hash,
+                detail={"reason": reason},
+            )
+
+    def _current(self, session: Session, item_id: str, channel: str) -> Delivery:
+        row = session.scalars(
+            select(Delivery)
+            .where(Delivery.item_id == item_id, Delivery.channel == channel)
+            .order_by(Delivery.produced_at.desc(), Delivery.id.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            what = {"portal": "bài đăng cổng thông tin", "loudspeaker": "tệp âm thanh"}.get(channel, channel)
+            raise CchcError(f"Bài '{item_id}' chưa có {what} nào được tạo. Hãy duyệt bài rồi chạy 'cchc produce'.")
+        return row
+
+    def mark_published(
+        self, item_id: str, url: str, actor: str, at: dt.datetime | None = None
+    ) -> tuple[Delivery, bool]:
+        """Record that the current portal post went live at `url`. Returns (delivery, changed)."""
+        with self.session() as session:
+            row = self._current(session, item_id, "portal")
+            if row.state == DeliveryState.PUBLISHED and row.url == url:
+                return row, False
+            row.state, row.url, row.published_at, row.retracted_at = DeliveryState.PUBLISHED, url, at or now_utc(), None
+            self._event(
+                session,
+                EventKind.PUBLISHED,
+                item_id,
+                actor,
+                at=row.published_at,
+                channel="portal",
+                content_hash=row.version,
+                delivery_id=row.id,
+                detail={"url": url},
+            )
+            return row, True
+
+    def mark_unpublished(self, item_id: str, reason: str, actor: str) -> Delivery:
+        with self.session() as session:
+            row = self._current(session, item_id, "portal")
+            row.state, row.retracted_at = DeliveryState.RETRACTED, now_utc()
+            self._event(
+                session,
+                EventKind.UNPUBLISHED,
+                item_id,
+                actor,
+                channel="portal",
+                content_hash=row.version,
+                delivery_id=row.id,
+                detail={"reason": reason},
+            )
+            return row
+
+    def mark_aired(self, item_id: str, at: dt.datetime, actor: str) -> tuple[Delivery, bool]:
+        """Record one airing of the current audio. The same airing recorded twice is kept once."""
+        with self.session() as session:
+            row = self._current(session, item_id, "loudspeaker")
+            at_utc = at.astimezone(dt.UTC)
+            duplicate = session.scalars(
+                select(Event).where(Event.kind == EventKind.AIRED, Event.delivery_id == row.id, Event.at == at_utc)
+            ).first()
+            if duplicate is not None:
+                return row, False
+            if row.aired_at is None or at_utc < row.aired_at:
+                row.aired_at = at_utc  # the first airing is the one the quota counts
+            row.state = DeliveryState.AIRED
+            self._event(
+                session,
+                EventKind.AIRED,
+                item_id,
+                actor,
+                at=at_utc,
+                channel="loudspeaker",
+                content_hash=row.version,
+                delivery_id=row.id,
+            )
+            return row, True

@@ -1,0 +1,132 @@
+"""The commune's plan (content/commune.yaml): who it is, its offices, topics, quotas and signatory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .errors import ConfigError, SourceProblem
+from .yamlsource import load_yaml_file
+
+Channel = Literal["portal", "infographic", "loudspeaker"]
+CHANNELS: tuple[Channel, ...] = ("portal", "infographic", "loudspeaker")
+CHANNEL_NAMES_VI: dict[str, str] = {
+    "portal": "Trang thông tin điện tử",
+    "infographic": "Infographic",
+    "loudspeaker": "Loa truyền thanh",
+}
+Period = Literal["month", "quarter", "year"]
+PERIOD_NAMES_VI: dict[str, str] = {"month": "tháng", "quarter": "quý", "year": "năm"}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Commune(Strict):
+    name: str = Field(min_length=1, description="Tên xã, không kèm chữ 'xã'")
+    kind: str = "xã"
+    province: str = Field(min_length=1)
+    portal_url: str = Field(pattern=r"^https?://", description="Địa chỉ Trang/Cổng thông tin điện tử xã")
+    portal_category: str = "Cải cách hành chính"
+    station_name: str = Field(min_length=1, description="Tên đài truyền thanh xã")
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.kind} {self.name}"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Unit(Strict):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    name: str = Field(min_length=1)
+    short: str | None = None
+
+
+class Topic(Strict):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    code: str | None = Field(None, description="Mục trong kế hoạch (a, b, c…)")
+    name: str = Field(min_length=1)
+    keywords: list[str] = []
+
+
+class Quota(Strict):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    name: str = Field(min_length=1)
+    channel: Channel
+    minimum: int = Field(ge=1)
+    period: Period
+    topic: str | None = None
+    unit: str | None = None
+    source: str | None = Field(None, description="Căn cứ trong kế hoạch")
+
+
+class Signatory(Strict):
+    authority: str = "TM. ỦY BAN NHÂN DÂN"
+    title: str = "KT. CHỦ TỊCH"
+    position: str = "PHÓ CHỦ TỊCH"
+    name: str = Field(min_length=1)
+
+
+class Audio(Strict):
+    engine: Literal["espeak", "gtts"] = "espeak"
+    fallback: Literal["espeak", "none"] = "espeak"
+    voice: str = "vi"
+    words_per_minute: int = Field(150, ge=80, le=300)
+    bitrate: str = "128k"
+    gtts_timeout_seconds: float = Field(10.0, gt=0, le=120)
+    opening: str = "{station_name}. Chuyên mục {category}."
+    closing: str = "Các bạn vừa nghe tin từ chuyên mục {category} của {station_name}."
+
+
+class CommunePlan(Strict):
+    commune: Commune
+    units: list[Unit] = Field(min_length=1)
+    topics: list[Topic] = Field(min_length=1)
+    quotas: list[Quota] = []
+    signatory: Signatory
+    audio: Audio = Audio()
+
+    @model_validator(mode="after")
+    def _references_exist(self) -> CommunePlan:
+        for field, values in (("units", self.units), ("topics", self.topics), ("quotas", self.quotas)):
+            seen: set[str] = set()
+            for value in values:
+                if value.id in seen:
+                    raise ValueError(f"mã '{value.id}' bị trùng trong mục {field}")
+                seen.add(value.id)
+        for quota in self.quotas:
+            if quota.topic and quota.topic not in self.topic_ids:
+                raise ValueError(f"chỉ tiêu '{quota.id}': không có chủ đề '{quota.topic}' trong mục topics")
+            if quota.unit and quota.unit not in self.unit_ids:
+                raise ValueError(f"chỉ tiêu '{quota.id}': không có đơn vị '{quota.unit}' trong mục units")
+        return self
+
+    @property
+    def unit_ids(self) -> set[str]:
+        return {u.id for u in self.units}
+
+    @property
+    def topic_ids(self) -> set[str]:
+        return {t.id for t in self.topics}
+
+    def unit(self, unit_id: str) -> Unit:
+        return next(u for u in self.units if u.id == unit_id)
+
+    def topic(self, topic_id: str) -> Topic:
+        return next(t for t in self.topics if t.id == topic_id)
+
+
+def load_plan(path: Path) -> CommunePlan:
+    """Read and validate commune.yaml; raises ConfigError naming file, key and line."""
+    source = load_yaml_file(path)
+    if not isinstance(source.data, dict):
+        raise ConfigError([SourceProblem(path, "tệp cấu hình phải là một nhóm mục (key: value)", 1)])
+    return source.validate(CommunePlan)

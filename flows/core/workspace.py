@@ -1,0 +1,81 @@
+"""A workspace: one commune's content/, templates/, assets/ and output/ folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CchcError
+from .items import ItemsRead, read_items
+from .plan import CommunePlan, load_plan
+
+# The repository itself is the sample workspace (xã Bình Giang) and the skeleton `cchc init` copies.
+BUILTIN_ROOT = Path(__file__).resolve().parents[2]
+DATABASE_URL_ENV = "CCHC_DATABASE_URL"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @classmethod
+    def at(cls, root: Path | str) -> Workspace:
+        root = Path(root).expanduser().resolve()
+        if not (root / "content" / "commune.yaml").is_file():
+            raise CchcError(
+                f"{root} không phải thư mục làm việc của cchc: thiếu content/commune.yaml. "
+                "Chạy 'cchc init THƯ_MỤC' để tạo mới, hoặc dùng --workspace để chỉ đúng thư mục."
+            )
+        return cls(root)
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / "content" / "commune.yaml"
+
+    @property
+    def items_dir(self) -> Path:
+        return self.root / "content" / "items"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def database_url(self) -> str:
+        return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{self.output_dir / 'ledger.sqlite'}"
+
+    def load_plan(self) -> CommunePlan:
+        return load_plan(self.config_path)
+
+    def read_items(self, plan: CommunePlan) -> ItemsRead:
+        return read_items(self.items_dir, plan)
+
+    def search_path(self, folder: str) -> list[Path]:
+        """The workspace's own templates/ or assets/ first, then the built-in ones (like a theme)."""
+        dirs = [self.root / folder, BUILTIN_ROOT / folder]
+        return [d for i, d in enumerate(dirs) if d.is_dir() and d not in dirs[:i]]
+
+    def asset(self, name: str) -> Path | None:
+        for folder in self.search_path("assets"):
+            if (folder / name).is_file():
+                return folder / name
+        return None
+
+
+def init_workspace(target: Path, with_samples: bool = True) -> Workspace:
+    """Create a new workspace from the built-in skeleton; never overwrites an existing one."""
+    target = target.expanduser().resolve()
+    if (target / "content" / "commune.yaml").exists():
+        raise CchcError(f"{target} đã là một thư mục làm việc (có content/commune.yaml); không ghi đè.")
+    (target / "content" / "items").mkdir(parents=True, exist_ok=True)
+    shutil.copy2(BUILTIN_ROOT / "content" / "commune.yaml", target / "content" / "commune.yaml")
+    if (BUILTIN_ROOT / "content" / "lexicon.yaml").exists():
+        shutil.copy2(BUILTIN_ROOT / "content" / "lexicon.yaml", target / "content" / "lexicon.yaml")
+    if with_samples:
+        shutil.copytree(BUILTIN_ROOT / "content" / "items", target / "content" / "items", dirs_exist_ok=True)
+    for folder in ("templates", "assets"):
+        shutil.copytree(BUILTIN_ROOT / folder, target / folder, dirs_exist_ok=True)
+    (target / ".gitignore").write_text("output/\n", encoding="utf-8")
+    return Workspace(target)

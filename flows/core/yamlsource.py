@@ -1,0 +1,111 @@
+"""Load YAML keeping line numbers, so a validation error can name the line it comes from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import ConfigError, SourceProblem
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class LocatedYaml:
+    """Parsed YAML data plus the node tree it came from (for line look-ups)."""
+
+    def __init__(self, text: str, path: Path, line_offset: int = 0):
+        self.path = path
+        self.line_offset = line_offset
+        try:
+            self.node = yaml.compose(text, Loader=yaml.SafeLoader)
+            self.data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 + line_offset if mark else None
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise ConfigError([SourceProblem(path, f"YAML không hợp lệ ({problem})", line)]) from exc
+
+    def line_of(self, loc: Sequence[str | int]) -> int | None:
+        """1-based line of the deepest node found along `loc` (keys and list indexes)."""
+        node = self.node
+        line = node.start_mark.line + 1 if node is not None else None
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    if key_node.value == str(part):
+                        line = key_node.start_mark.line + 1
+                        node = value_node
+                        break
+                else:
+                    break
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
+                break
+        return line + self.line_offset if line is not None else None
+
+    def validate(self, model: type[M], data: Any = None) -> M:
+        """Validate into `model`; a ValidationError becomes a ConfigError naming file, key and line."""
+        try:
+            return model.model_validate(self.data if data is None else data)
+        except ValidationError as exc:
+            raise ConfigError(self.problems_from(exc)) from exc
+
+    def problems_from(self, exc: ValidationError) -> list[SourceProblem]:
+        problems = []
+        for err in exc.errors():
+            loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+            key = ".".join(str(p) for p in loc) or None
+            problems.append(SourceProblem(self.path, _vietnamese(err), self.line_of(loc), key))
+        return problems
+
+
+_MESSAGES = {
+    "missing": "thiếu mục bắt buộc",
+    "extra_forbidden": "mục không được hỗ trợ (kiểm tra lỗi chính tả)",
+    "int_parsing": "phải là số nguyên",
+    "int_type": "phải là số nguyên",
+    "greater_than_equal": "giá trị quá nhỏ",
+    "date_from_datetime_parsing": "ngày không hợp lệ (dạng YYYY-MM-DD)",
+    "date_parsing": "ngày không hợp lệ (dạng YYYY-MM-DD)",
+    "date_type": "ngày không hợp lệ (dạng YYYY-MM-DD)",
+    "string_type": "phải là một chuỗi chữ",
+    "list_type": "phải là một danh sách",
+    "dict_type": "phải là một nhóm mục (key: value)",
+    "model_type": "phải là một nhóm mục (key: value)",
+    "literal_error": "giá trị không hợp lệ",
+    "enum": "giá trị không hợp lệ",
+    "url_parsing": "địa chỉ web không hợp lệ",
+    "url_scheme": "địa chỉ web phải bắt đầu bằng http:// hoặc https://",
+    "string_too_short": "không được để trống",
+}
+
+
+def _vietnamese(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    if kind == "value_error":
+        # our own validators raise ValueError with a Vietnamese message already
+        return str(err.get("ctx", {}).get("error", err["msg"]))
+    base = _MESSAGES.get(kind)
+    if base is None:
+        return err["msg"]
+    if kind in ("literal_error", "enum") and "ctx" in err:
+        return f"{base}; chọn một trong: {err['ctx'].get('expected', '')}"
+    if kind == "greater_than_equal" and "ctx" in err:
+        return f"{base}; tối thiểu là {err['ctx'].get('ge')}"
+    return base
+
+
+def load_yaml_file(path: Path) -> LocatedYaml:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError([SourceProblem(path, "không tìm thấy tệp")]) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError([SourceProblem(path, "tệp phải được lưu với bảng mã UTF-8")]) from exc
+    return LocatedYaml(text, path)

@@ -1,0 +1,45 @@
+"""The demo run on the sample workspace: approve the samples, then record where posts went live and when
+the audio aired, as the editor and the broadcast operator would. Safe to run again: nothing is counted twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .core.items import Item
+from .core.ledger import ApprovalStatus, Ledger
+from .core.plan import CommunePlan
+
+DEMO_APPROVER = "Vũ Thị Hòa (duyệt thử cho bản demo)"
+DEMO_EDITOR = "Biên tập viên cổng thông tin (demo)"
+DEMO_OPERATOR = "Nhân viên đài truyền thanh (demo)"
+
+
+def approve_samples(ledger: Ledger, items: list[Item]) -> list[Item]:
+    decisions = ledger.approvals()
+    approved = []
+    for item in items:
+        if ledger.approval_of(item, decisions.get(item.id, [])).status is not ApprovalStatus.APPROVED:
+            ledger.approve(item, DEMO_APPROVER)
+            approved.append(item)
+    return approved
+
+
+def sample_post_url(plan: CommunePlan, item: Item) -> str:
+    return f"{plan.commune.portal_url.rstrip('/')}/cai-cach-hanh-chinh/{item.id}.html"
+
+
+def record_sample_deliveries(ledger: Ledger, plan: CommunePlan, items: list[Item]) -> tuple[int, int]:
+    """Publish each post on its item's date at 09:00; air each bulletin the next morning and evening after."""
+    tz = plan.commune.tz
+    current = ledger.current_deliveries()
+    published = aired = 0
+    for item in items:
+        day = item.meta.date
+        if (item.id, "portal") in current:
+            at = dt.datetime.combine(day, dt.time(9, 0), tz)
+            published += ledger.mark_published(item.id, sample_post_url(plan, item), DEMO_EDITOR, at)[1]
+        if (item.id, "loudspeaker") in current:
+            for offset, clock in ((1, dt.time(6, 15)), (2, dt.time(17, 30))):
+                at = dt.datetime.combine(day + dt.timedelta(days=offset), clock, tz)
+                aired += ledger.mark_aired(item.id, at, DEMO_OPERATOR)[1]
+    return published, aired

@@ -1,0 +1,1 @@
+"""Turning Vietnamese text into speech: engines (offline espeak-ng, online gTTS) and audio helpers."""
