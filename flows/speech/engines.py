@@ -6,10 +6,14 @@ plan allows, the offline voice takes over; the delivery records which engine spo
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import io
+import shutil
+import tempfile
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from ..core.errors import CchcError
@@ -44,6 +48,29 @@ def _collect(wav: ctypes.POINTER(ctypes.c_short), samples: int, _events: ctypes.
     return 0
 
 
+# A voice variant that only turns off pitch "flutter": flutter runs on from one utterance to the next, so with
+# it the same text sounds (and hashes) different depending on what was read before. Without it a rerun of the
+# flow makes byte-identical MP3s.
+STEADY_VARIANT = "cchc-steady"
+
+
+def _data_with_steady_variant(packaged: Path) -> Path:
+    """espeak-ng reads variants only from its data folder: make a private one of symlinks plus our variant."""
+    root = Path(tempfile.mkdtemp(prefix="cchc-espeak-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    for entry in packaged.iterdir():
+        if entry.name != "voices":
+            (root / entry.name).symlink_to(entry)
+    variants = root / "voices" / "!v"
+    variants.mkdir(parents=True)
+    for entry in (packaged / "voices" / "!v").iterdir():
+        (variants / entry.name).symlink_to(entry)
+    (variants / STEADY_VARIANT).write_text(
+        f"language variant\nname {STEADY_VARIANT}\nflutter 0\nroughness 0\n", encoding="utf-8"
+    )
+    return root
+
+
 def _espeak() -> tuple[ctypes.CDLL, int]:
     global _ESPEAK
     if _ESPEAK is None:
@@ -52,7 +79,8 @@ def _espeak() -> tuple[ctypes.CDLL, int]:
         lib = ctypes.CDLL(espeakng_loader.get_library_path())
         lib.espeak_Initialize.restype = ctypes.c_int
         lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
-        rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, espeakng_loader.get_data_path().encode(), 0)
+        data = _data_with_steady_variant(Path(espeakng_loader.get_data_path()))
+        rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, str(data).encode(), 0)
         if rate <= 0:
             raise SpeechError("Không khởi động được giọng đọc espeak-ng (gói espeakng-loader).")
         lib.espeak_SetSynthCallback(_collect)
@@ -71,7 +99,8 @@ class EspeakEngine:
     def speak(self, text: str) -> AudioSegment:
         with _ESPEAK_LOCK:
             lib, rate = _espeak()
-            if lib.espeak_SetVoiceByName(self.voice.encode()) != 0:
+            voice = self.voice if "+" in self.voice else f"{self.voice}+{STEADY_VARIANT}"
+            if lib.espeak_SetVoiceByName(voice.encode()) != 0:
                 raise SpeechError(f"Giọng đọc '{self.voice}' không có trong espeak-ng.")
             lib.espeak_SetParameter(_ESPEAK_RATE, self.words_per_minute, 0)
             _chunks.clear()
