@@ -12,8 +12,9 @@ from ..core.text import nfc
 from ..core.workspace import BUILTIN_ROOT, Workspace
 from . import Artifact, relative_path
 
-# Raw HTML in an item is shown as text, and what Markdown makes is still cleaned by an allow-list.
-_markdown = MarkdownIt("commonmark", {"html": False})
+# Officials paste HTML from word processors: Markdown keeps it, then an allow-list keeps only harmless markup
+# (no script, iframe, event handler, style or javascript: URL), whatever the source.
+_markdown = MarkdownIt("commonmark", {"html": True})
 _ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "h2", "h3", "h4", "a", "code", "hr"}
 
 

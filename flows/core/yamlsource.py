@@ -14,6 +14,17 @@ from .errors import ConfigError, SourceProblem
 M = TypeVar("M", bound=BaseModel)
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text: PyYAML raises a bare ValueError on 2026-13-45, pydantic
+    reports it with the key and line like any other mistake."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class LocatedYaml:
     """Parsed YAML data plus the node tree it came from (for line look-ups)."""
 
@@ -21,8 +32,8 @@ class LocatedYaml:
         self.path = path
         self.line_offset = line_offset
         try:
-            self.node = yaml.compose(text, Loader=yaml.SafeLoader)
-            self.data = yaml.safe_load(text)
+            self.node = yaml.compose(text, Loader=_Loader)
+            self.data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 + line_offset if mark else None

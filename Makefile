@@ -1,0 +1,37 @@
+# Two commands: `make demo` and `make test`. Everything else is what they need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test lint bench system-packages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the whole pipeline on the sample commune (xã Bình Giang): approve, produce, publish, air, quotas.
+demo: $(STAMP)
+	$(BIN)/cchc demo
+
+## Install the Debian tools the tests read outputs back with (tesseract OCR with Vietnamese data).
+system-packages:
+	@sh .ci/system-packages.sh
+
+## Lint, then every test.
+test: $(STAMP) system-packages
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_produce.py
+
+clean:
+	rm -rf output .pytest_cache
