@@ -9,8 +9,8 @@ import socket
 import subprocess
 import threading
 import unicodedata
-from html.parser import HTMLParser
 from collections.abc import Iterator
+from html.parser import HTMLParser
 
 import pytest
 from PIL import Image

@@ -1,0 +1,59 @@
+"""`cchc demo` on a copy of the sample commune: what `make demo` shows a new user."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from flows.core.workspace import Workspace, init_workspace
+
+from .cli import cchc
+
+pytestmark = pytest.mark.flow
+
+
+def test_demo_makes_everything_and_is_safe_to_rerun(
+    tmp_path: Path, prefect_harness: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    ws = init_workspace(tmp_path / "ws")
+    run = cchc(capsys, "demo", "-w", str(ws.root))
+    assert run.code == 0, run.err
+    items = ws.read_items(ws.load_plan()).items
+    for item in items:
+        out = ws.output_dir
+        assert (out / "portal" / "posts" / f"{item.id}.html").is_file()
+        assert (out / "audio" / f"{item.id}.mp3").is_file()
+        assert (out / "infographic" / f"{item.id}.png").is_file() == ("infographic" in item.meta.channels)
+    for month in ("01", "02", "03"):
+        assert f"tháng {month}/2026" in run.out
+    assert run.out.count("Đạt") >= 3 and "Chưa đạt" not in run.out
+
+    def counts() -> tuple[int, ...]:
+        with sqlite3.connect(ws.output_dir / "ledger.sqlite") as db:
+            return tuple(db.execute(f"select count(*) from {t}").fetchone()[0] for t in ("deliveries", "events"))
+
+    first = counts()
+    again = cchc(capsys, "demo", "-w", str(ws.root))
+    assert again.code == 0
+    assert "0 bài mới được duyệt" in again.out and "Đã tạo 0 tệp" in again.out
+    assert counts() == first
+    assert cchc(capsys, "ledger", "verify", "-w", str(ws.root)).code == 0
+
+
+def test_init_makes_a_workspace_and_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "xa-moi"
+    assert cchc(capsys, "init", str(target), "--empty").code == 0
+    ws = Workspace.at(target)
+    assert ws.load_plan().commune.name == "Bình Giang"  # the skeleton to edit
+    assert list(ws.items_dir.rglob("*.md")) == []
+    run = cchc(capsys, "init", str(target))
+    assert run.code == 1 and "không ghi đè" in run.err
+
+
+def test_commands_outside_a_workspace_say_how_to_fix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run = cchc(capsys, "items", "-w", str(tmp_path))
+    assert run.code == 1
+    assert "content/commune.yaml" in run.err and "cchc init" in run.err

@@ -1,0 +1,186 @@
+"""The produce flow end to end, through the CLI, on a copy of the sample commune."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from flows.core.atomic import sha256_file
+from flows.core.ledger import Ledger
+from flows.core.workspace import Workspace, init_workspace
+from flows.produce_flow import produce
+from flows.speech.audio import decode_mp3
+
+from .cli import cchc
+from .conftest import SMALL, edit
+
+pytestmark = pytest.mark.flow
+
+
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # rich tables on one line, so tests read whole messages
+
+
+@pytest.fixture(scope="module")
+def produced(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> Iterator[Workspace]:
+    """Three approved samples produced once; tests that change things work on a copy."""
+    os.environ.pop("CCHC_DATABASE_URL", None)
+    ws = init_workspace(tmp_path_factory.mktemp("produced") / "ws")
+    for path in ws.items_dir.rglob("*.md"):
+        if path.stem not in SMALL:
+            path.unlink()
+    ledger = Ledger(ws.database_url)
+    plan = ws.load_plan()
+    for item in ws.read_items(plan).items:
+        ledger.approve(item, "Vũ Thị Hòa")
+    ledger.close()
+    summary = produce(str(ws.root))  # the Prefect flow itself, as a deployment would run it
+    assert len(summary.results) == 8 and not summary.failed
+    yield ws
+
+
+@pytest.fixture
+def copy(produced: Workspace, tmp_path: Path) -> Workspace:
+    shutil.copytree(produced.root, tmp_path / "ws")
+    return Workspace(tmp_path / "ws")
+
+
+def files(ws: Workspace) -> dict[str, tuple[str, int]]:
+    out = ws.output_dir
+    return {
+        str(p.relative_to(out)): (sha256_file(p), p.stat().st_mtime_ns)
+        for p in out.rglob("*")
+        if p.is_file() and p.suffix in (".html", ".png", ".mp3")
+    }
+
+
+def test_every_approved_item_gets_its_channels(produced: Workspace) -> None:
+    read = produced.read_items(produced.load_plan())
+    expected = {
+        f"{folder}/{item.id}.{ext}"
+        for item in read.items
+        for channel, folder, ext in (
+            ("portal", "portal/posts", "html"),
+            ("infographic", "infographic", "png"),
+            ("loudspeaker", "audio", "mp3"),
+        )
+        if channel in item.meta.channels
+    }
+    assert set(files(produced)) == expected
+    assert len(expected) == 8
+    for item in read.items:
+        html = (produced.output_dir / "portal" / "posts" / f"{item.id}.html").read_text(encoding="utf-8")
+        assert item.title in html
+        audio = decode_mp3((produced.output_dir / "audio" / f"{item.id}.mp3").read_bytes())
+        assert audio.duration_seconds > item.words / 10
+
+
+def test_ledger_rows_match_the_files(produced: Workspace) -> None:
+    ledger = Ledger(produced.database_url)
+    try:
+        rows = ledger.deliveries()
+        assert len(rows) == 8
+        for row in rows:
+            path = produced.output_dir / row.path
+            assert (sha256_file(path), path.stat().st_size) == (row.sha256, row.bytes)
+            assert row.state == "produced"
+            if row.channel == "loudspeaker":
+                assert abs(decode_mp3(path.read_bytes()).duration_seconds - row.duration_seconds) < 0.2
+    finally:
+        ledger.close()
+
+
+def test_rerun_changes_nothing(copy: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    before = files(copy)
+    ledger = Ledger(copy.database_url)
+    counts = (len(ledger.deliveries()), len(ledger.events()))
+    run = cchc(capsys, "produce", "--workspace", str(copy.root))
+    assert run.code == 0
+    assert "Không có gì cần sản xuất" in run.out
+    assert files(copy) == before  # same bytes, not even rewritten
+    assert (len(ledger.deliveries()), len(ledger.events())) == counts
+    ledger.close()
+
+
+def test_nothing_to_do_never_starts_prefect(copy: Workspace) -> None:
+    probe = (
+        "import sys; from flows.cli import main; sys.argv = ['cchc', 'produce', '--workspace', sys.argv[1]]\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "assert 'prefect' not in sys.modules, 'Prefect was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", probe, str(copy.root)], check=True, capture_output=True)
+
+
+def test_edit_after_approval_is_not_produced_until_reapproved(
+    copy: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    item_path = next(copy.items_dir.rglob("chi-so-sipas-hai-long.md"))
+    edit(item_path, "\nMột câu mới thêm sau khi đã duyệt.\n")
+    before = files(copy)
+    run = cchc(capsys, "produce", "--workspace", str(copy.root))
+    assert "chi-so-sipas-hai-long" in run.err and "duyệt lại" in run.err
+    assert files(copy) == before
+    run = cchc(capsys, "items", "--status", "needs_reapproval", "--json", "--workspace", str(copy.root))
+    assert '"id": "chi-so-sipas-hai-long"' in run.out
+
+    assert cchc(capsys, "approve", "chi-so-sipas-hai-long", "--by", "Vũ Thị Hòa", "-w", str(copy.root)).code == 0
+    assert cchc(capsys, "produce", "-w", str(copy.root)).code == 0
+    after = files(copy)
+    changed = {k for k in after if after[k][0] != before[k][0]}
+    # the body changed: the post and the bulletin change; the infographic shows title, summary and facts only
+    assert changed == {"portal/posts/chi-so-sipas-hai-long.html", "audio/chi-so-sipas-hai-long.mp3"}
+    ledger = Ledger(copy.database_url)
+    assert len(ledger.deliveries("chi-so-sipas-hai-long")) == 6  # old and new version of each channel
+    ledger.close()
+    assert cchc(capsys, "ledger", "verify", "-w", str(copy.root)).code == 0
+
+
+def test_verify_names_a_deleted_or_altered_file(copy: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cchc(capsys, "ledger", "verify", "-w", str(copy.root)).code == 0
+    (copy.output_dir / "audio" / "chi-so-sipas-hai-long.mp3").unlink()
+    with (copy.output_dir / "portal" / "posts" / "huong-dan-nop-ho-so-truc-tuyen.html").open("a") as handle:
+        handle.write("<!-- sửa tay -->")
+    run = cchc(capsys, "ledger", "verify", "-w", str(copy.root))
+    assert run.code == 1
+    assert "output/audio/chi-so-sipas-hai-long.mp3" in run.err and "không còn" in run.err
+    assert "output/portal/posts/huong-dan-nop-ho-so-truc-tuyen.html" in run.err and "thay đổi" in run.err
+    # produce puts them back as they were recorded, without a second delivery
+    assert cchc(capsys, "produce", "-w", str(copy.root)).code == 0
+    assert cchc(capsys, "ledger", "verify", "-w", str(copy.root)).code == 0
+
+
+def test_publications_and_airings_reach_the_report(copy: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    root = ["-w", str(copy.root)]
+    url = "https://binhgiang.haiphong.gov.vn/cai-cach-hanh-chinh/chi-so-sipas.html"
+    assert cchc(capsys, "publish", "chi-so-sipas-hai-long", "--url", url, "--at", "2026-03-03 09:00", *root).code == 0
+    assert cchc(capsys, "aired", "chi-so-sipas-hai-long", "--at", "2026-03-04 06:15", *root).code == 0
+    run = cchc(capsys, "aired", "chi-so-sipas-hai-long", "--at", "04/03/2026 06:15", *root)
+    assert "từ trước" in run.out  # the same airing, written another way, is not counted again
+    assert cchc(capsys, "aired", "huong-dan-nop-ho-so-truc-tuyen", "--at", "2026-03-05 17:30", *root).code == 0
+    bad = cchc(capsys, "aired", "huong-dan-nop-ho-so-truc-tuyen", "--at", "hôm qua", *root)
+    assert bad.code == 1 and "2026-03-05 06:15" in bad.err
+
+    run = cchc(capsys, "report", "--period", "2026-03", "--format", "csv", "--out", "bao-cao", *root)
+    assert run.code == 0
+    with (copy.root / "bao-cao" / "chi-tieu-2026-03.csv").open(encoding="utf-8-sig") as handle:
+        quota_rows = list(csv.DictReader(handle))
+    assert [(r["Thực hiện"], r["Tối thiểu"], r["Đạt"]) for r in quota_rows] == [("2", "2", "Đạt")]
+    with (copy.root / "bao-cao" / "danh-sach-2026-03.csv").open(encoding="utf-8-sig") as handle:
+        item_rows = list(csv.DictReader(handle))
+    by_channel = sorted((r["Kênh"], r["Mã bài"]) for r in item_rows if r["Kênh"] != "Infographic")
+    assert by_channel == [
+        ("Loa truyền thanh", "chi-so-sipas-hai-long"),
+        ("Loa truyền thanh", "huong-dan-nop-ho-so-truc-tuyen"),
+        ("Trang thông tin điện tử", "chi-so-sipas-hai-long"),
+    ]
+    assert next(r for r in item_rows if r["Kênh"] == "Trang thông tin điện tử")["Đường dẫn"] == url
+    february = cchc(capsys, "quota", "--period", "2026-02", "--json", *root)
+    assert '"actual": 0' in february.out
