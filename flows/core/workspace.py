@@ -76,6 +76,7 @@ def init_workspace(target: Path, with_samples: bool = True) -> Workspace:
     if with_samples:
         shutil.copytree(BUILTIN_ROOT / "content" / "items", target / "content" / "items", dirs_exist_ok=True)
     for folder in ("templates", "assets"):
-        shutil.copytree(BUILTIN_ROOT / folder, target / folder, dirs_exist_ok=True)
+        if (BUILTIN_ROOT / folder).is_dir():
+            shutil.copytree(BUILTIN_ROOT / folder, target / folder, dirs_exist_ok=True)
     (target / ".gitignore").write_text("output/\n", encoding="utf-8")
     return Workspace(target)
