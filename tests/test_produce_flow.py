@@ -37,6 +37,13 @@ def produced(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) ->
     for path in ws.items_dir.rglob("*.md"):
         if path.stem not in SMALL:
             path.unlink()
+    # one item asks for two channels only: it must get exactly those
+    narrowed = next(ws.items_dir.rglob("chuong-trinh-tong-the-cchc-2021-2030.md"))
+    text = narrowed.read_text(encoding="utf-8")
+    narrowed.write_text(
+        text.replace("channels: [portal, infographic, loudspeaker]", "channels: [portal, loudspeaker]"),
+        encoding="utf-8",
+    )
     ledger = Ledger(ws.database_url)
     plan = ws.load_plan()
     for item in ws.read_items(plan).items:
@@ -76,6 +83,7 @@ def test_every_approved_item_gets_its_channels(produced: Workspace) -> None:
     }
     assert set(files(produced)) == expected
     assert len(expected) == 8
+    assert "infographic/chuong-trinh-tong-the-cchc-2021-2030.png" not in expected
     for item in read.items:
         html = (produced.output_dir / "portal" / "posts" / f"{item.id}.html").read_text(encoding="utf-8")
         assert item.title in html
