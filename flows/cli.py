@@ -20,7 +20,7 @@ from rich.table import Table
 
 from .core.errors import CchcError, ConfigError, SourceProblem
 from .core.items import Item, ItemsRead
-from .core.ledger import APPROVAL_NAMES_VI, ApprovalStatus, Ledger
+from .core.ledger import APPROVAL_NAMES_VI, EVENT_NAMES_VI, ApprovalStatus, Ledger
 from .core.periods import parse_period
 from .core.plan import CHANNEL_NAMES_VI, CommunePlan
 from .core.quota import QuotaStatus, quota_status
@@ -227,7 +227,7 @@ def show(item_id: Annotated[str, typer.Argument(help="Item id.")], workspace: Wo
             detail = event.details.get("reason") or event.details.get("url") or event.details.get("path") or ""
             table.add_row(
                 local(event.at, s.plan),
-                event.kind,
+                EVENT_NAMES_VI.get(event.kind, event.kind),
                 CHANNEL_NAMES_VI.get(event.channel or "", ""),
                 event.actor,
                 str(detail),

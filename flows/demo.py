@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .channels.portal import canonical_url
 from .core.items import Item
 from .core.ledger import ApprovalStatus, Ledger
 from .core.plan import CommunePlan
@@ -24,10 +25,6 @@ def approve_samples(ledger: Ledger, items: list[Item]) -> list[Item]:
     return approved
 
 
-def sample_post_url(plan: CommunePlan, item: Item) -> str:
-    return f"{plan.commune.portal_url.rstrip('/')}/cai-cach-hanh-chinh/{item.id}.html"
-
-
 def record_sample_deliveries(ledger: Ledger, plan: CommunePlan, items: list[Item]) -> tuple[int, int]:
     """Publish each post on its item's date at 09:00; air each bulletin the next morning and evening after."""
     tz = plan.commune.tz
@@ -37,7 +34,7 @@ def record_sample_deliveries(ledger: Ledger, plan: CommunePlan, items: list[Item
         day = item.meta.date
         if (item.id, "portal") in current:
             at = dt.datetime.combine(day, dt.time(9, 0), tz)
-            published += ledger.mark_published(item.id, sample_post_url(plan, item), DEMO_EDITOR, at)[1]
+            published += ledger.mark_published(item.id, canonical_url(item, plan), DEMO_EDITOR, at)[1]
         if (item.id, "loudspeaker") in current:
             for offset, clock in ((1, dt.time(6, 15)), (2, dt.time(17, 30))):
                 at = dt.datetime.combine(day + dt.timedelta(days=offset), clock, tz)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -68,6 +69,17 @@ class EventKind(StrEnum):
     UNPUBLISHED = "unpublished"
     AIRED = "aired"
     FAILED = "failed"
+
+
+EVENT_NAMES_VI = {
+    EventKind.APPROVED: "duyệt",
+    EventKind.REJECTED: "trả lại",
+    EventKind.PRODUCED: "sản xuất",
+    EventKind.PUBLISHED: "đăng lên cổng",
+    EventKind.UNPUBLISHED: "gỡ bài",
+    EventKind.AIRED: "phát thanh",
+    EventKind.FAILED: "lỗi sản xuất",
+}
 
 
 class DeliveryState(StrEnum):
@@ -166,8 +178,6 @@ def _sqlite_pragmas(engine: Engine) -> None:
 class Ledger:
     def __init__(self, url: str):
         if url.startswith("sqlite:///"):
-            from pathlib import Path
-
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.engine = create_engine(url)
         if self.engine.dialect.name == "sqlite":
