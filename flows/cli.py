@@ -491,6 +491,53 @@ def report(
         console.print(quota_table(built.quotas, f"Chỉ tiêu {chosen.label_vi}"))
 
 
+# --- audio ----------------------------------------------------------------------------------------------------
+@app.command("normalize")
+def normalize_command(
+    text: Annotated[str, typer.Argument(help="Vietnamese text as written.")], workspace: WorkspaceOption = Path(".")
+) -> None:
+    """Print the script the voice will read for TEXT (abbreviations, numbers, dates, codes spelled out)."""
+    from .speech.normalize import load_lexicon, normalize
+
+    lexicon_path = workspace / "content" / "lexicon.yaml"
+    print(normalize(text, load_lexicon(lexicon_path if lexicon_path.is_file() else None)))
+
+
+@app.command()
+def say(
+    text: Annotated[str, typer.Argument(help="Vietnamese text as written.")],
+    out: Annotated[Path, typer.Option("--out", help="MP3 file to write.")],
+    engine: Annotated[str | None, typer.Option(help="auto | gtts | espeak | piper (default: commune.yaml)")] = None,
+    chime: Annotated[bool, typer.Option("--chime/--no-chime", help="Chime before and after.")] = False,
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Speak any text through the same chain as the bulletins (normalizer, voice, broadcast master)."""
+    from .channels.loudspeaker import speak_lines
+    from .core.atomic import write_atomic
+    from .core.text import markdown_paragraphs
+    from .speech.normalize import load_lexicon, normalize
+
+    ws = Workspace.at(workspace)
+    plan = ws.load_plan()
+    if engine is not None:
+        if engine not in ("auto", "gtts", "espeak", "piper"):
+            fail(f"Giọng đọc '{engine}' không có; chọn auto, gtts, espeak hoặc piper.")
+        plan = plan.model_copy(update={"audio": plan.audio.model_copy(update={"engine": engine})})
+    lexicon = load_lexicon(ws.root / "content" / "lexicon.yaml")
+    script = [normalize(line, lexicon) for line in markdown_paragraphs(text) or [text]]
+    tags = {"title": " ".join(text.split()[:12]), "artist": plan.commune.station_name, "language": "vie"}
+    bulletin = speak_lines(script, plan, ws, tags, with_chime=chime)
+    write_atomic(out, bulletin.data)
+    if bulletin.speech.note:
+        errors.print(f"[yellow]Lưu ý:[/] {bulletin.speech.note}", highlight=False)
+    loud = bulletin.loudness
+    console.print(
+        f"[green]Đã ghi[/] {out}: {loud.duration_seconds:.1f} giây, {loud.integrated_lufs:.1f} LUFS, "
+        f"đỉnh {loud.true_peak_dbtp:.1f} dBTP, giọng {bulletin.speech.engine}/{bulletin.speech.voice}",
+        highlight=False,
+    )
+
+
 # --- ledger ---------------------------------------------------------------------------------------------------
 @ledger_app.command("verify")
 def ledger_verify(workspace: WorkspaceOption = Path(".")) -> None:

@@ -6,6 +6,7 @@ The Prefect flow (produce_flow.py), the CLI and later the web app all call these
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 
 from .channels import channel_module, relative_path
@@ -21,6 +22,7 @@ from .core.workspace import Workspace
 class Job:
     item: Item
     channel: str
+    approved_by: str | None = None
 
     @property
     def label(self) -> str:
@@ -54,7 +56,8 @@ def plan_work(workspace: Workspace, read: ItemsRead, ledger: Ledger, only: str |
     for item in read.items:
         if only is not None and item.id != only:
             continue
-        status = ledger.approval_of(item, decisions.get(item.id, [])).status
+        approval = ledger.approval_of(item, decisions.get(item.id, []))
+        status = approval.status
         if status is ApprovalStatus.NEEDS_REAPPROVAL:
             work.needs_reapproval.append(item)
         elif status is ApprovalStatus.DRAFT:
@@ -63,7 +66,7 @@ def plan_work(workspace: Workspace, read: ItemsRead, ledger: Ledger, only: str |
             work.rejected.append(item)
         else:
             for channel in item.meta.channels:
-                job = Job(item, channel)
+                job = Job(item, channel, approval.by)
                 done = is_current(workspace, current.get((item.id, channel)), item)
                 (work.up_to_date if done else work.jobs).append(job)
     return work
@@ -73,7 +76,11 @@ def produce_job(job: Job, plan: CommunePlan, workspace: Workspace) -> ProducedFi
     """Render one item for one channel and write the file whole (temp file, then rename)."""
     artifact = channel_module(job.channel).render(job.item, plan, workspace)
     relative = relative_path(job.item.id, job.channel)
-    write_atomic(workspace.output_dir / relative, artifact.data)
+    path = workspace.output_dir / relative
+    if artifact.sidecar is not None:
+        sidecar = {**artifact.sidecar, "approved_by": job.approved_by}
+        write_atomic(path.with_suffix(".json"), json.dumps(sidecar, ensure_ascii=False, indent=2).encode("utf-8"))
+    write_atomic(path, artifact.data)
     return ProducedFile(
         relative,
         hashlib.sha256(artifact.data).hexdigest(),

@@ -5,21 +5,16 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-import socket
 import subprocess
-import threading
 import unicodedata
-from collections.abc import Iterator
 from html.parser import HTMLParser
 
-import pytest
 from PIL import Image
 
 from flows.channels import infographic, loudspeaker, portal
 from flows.core.items import Item
 from flows.core.plan import CommunePlan
 from flows.speech.audio import decode_mp3
-from flows.speech.engines import FallbackEngine, GttsEngine, SpeechError
 
 from .conftest import require_tool
 
@@ -100,81 +95,21 @@ def test_long_title_shrinks_and_is_cut_inside_its_box(plan: CommunePlan, sample_
 
 
 # --- loudspeaker ----------------------------------------------------------------------------------------------
-def test_bulletin_mp3_is_long_enough_and_broadcast_loud(plan: CommunePlan, sample_items: dict[str, Item]) -> None:
+def test_bulletin_mp3_is_long_enough(plan: CommunePlan, sample_items: dict[str, Item]) -> None:
     item = sample_items["chi-so-sipas-hai-long"]
     artifact = loudspeaker.render(item, plan)
     audio = decode_mp3(artifact.data)
-    spoken_words = sum(len(line.split()) for line in loudspeaker.bulletin_script(item, plan))
+    spoken_words = sum(len(line.split()) for line in loudspeaker.spoken_script(item, plan))
     assert audio.duration_seconds > spoken_words / 10  # more than a second per ten words
     assert abs(audio.duration_seconds - artifact.duration_seconds) < 0.2
     assert audio.channels == 1 and audio.frame_rate == 44_100
-    assert -3.0 <= audio.max_dBFS <= -0.5  # peaks normalised just under full scale, never clipped
-    assert -26 <= audio.dBFS <= -14  # speech loudness, not a near-silent file
-    assert artifact.engine == "espeak-ng"
 
 
 def test_script_opens_with_station_and_closes(plan: CommunePlan, sample_items: dict[str, Item]) -> None:
     item = sample_items["niem-yet-cong-khai-thu-tuc-hanh-chinh"]
-    script = loudspeaker.bulletin_script(item, plan)
+    script = loudspeaker.spoken_script(item, plan)
     assert script[0] == "Đài truyền thanh xã Bình Giang. Chuyên mục Cải cách hành chính."
-    assert script[1] == item.title
-    assert any("0225 3899 999" in line for line in script)  # the hotline is read out
+    assert script[1] == "Công khai thủ tục hành chính và đường dây nóng tại Bộ phận Một cửa"
+    assert any("không hai hai năm, ba tám chín chín, chín chín chín" in line for line in script)  # the hotline
     assert script[-1].startswith("Các bạn vừa nghe tin")
-
-
-@pytest.fixture
-def silent_server() -> Iterator[str]:
-    """A local server that accepts connections and never answers, like a stalled network."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        server.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                held.append(server.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}/batchexecute"
-    stop.set()
-    thread.join()
-    for conn in held:
-        conn.close()
-    server.close()
-
-
-def test_gtts_that_hangs_fails_clearly_and_falls_back(
-    monkeypatch: pytest.MonkeyPatch, silent_server: str, plan: CommunePlan, sample_items: dict[str, Item]
-) -> None:
-    import gtts.tts
-
-    monkeypatch.setattr(gtts.tts, "_translate_url", lambda **_: silent_server)
-    with pytest.raises(SpeechError, match="không trả lời sau 1 giây"):
-        GttsEngine(timeout_seconds=1).speak("Xin chào")
-    online = plan.model_copy(
-        update={"audio": plan.audio.model_copy(update={"engine": "gtts", "gtts_timeout_seconds": 1})}
-    )
-    artifact = loudspeaker.render(sample_items["cuoc-thi-tim-hieu-cchc"], online)
-    assert artifact.engine == "espeak-ng"
-    assert "Google" in artifact.note
-    assert decode_mp3(artifact.data).duration_seconds > 10
-
-
-def test_fallback_engine_uses_primary_when_it_works() -> None:
-    class Working:
-        name = "primary"
-
-        def speak(self, text: str):  # noqa: ANN202
-            from flows.speech.audio import AudioSegment
-
-            return AudioSegment.silent(100)
-
-    engine = FallbackEngine(Working(), Working())
-    engine.speak("a")
-    assert (engine.name, engine.last_error) == ("primary", None)
+    assert not any(ch.isdigit() for line in script for ch in line)

@@ -6,9 +6,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
 
 from flows.core.workspace import Workspace, init_workspace
 
+from .audio_check import ebur128
 from .cli import cchc
 
 pytestmark = pytest.mark.flow
@@ -27,6 +30,15 @@ def test_demo_makes_everything_and_is_safe_to_rerun(
         assert (out / "portal" / "posts" / f"{item.id}.html").is_file()
         assert (out / "audio" / f"{item.id}.mp3").is_file()
         assert (out / "infographic" / f"{item.id}.png").is_file() == ("infographic" in item.meta.channels)
+    # every bulletin, decoded and measured by ffmpeg's EBU R128 meter, is broadcast-ready
+    for mp3 in sorted((ws.output_dir / "audio").glob("*.mp3")):
+        measured = ebur128(mp3)
+        assert abs(measured.integrated_lufs + 16) <= 1.0, (mp3.name, measured)
+        assert measured.true_peak_dbtp <= -1.0, (mp3.name, measured)
+        assert MP3(mp3).info.channels == 1
+        tags = ID3(mp3)
+        assert tags["TIT2"].text[0] and tags["TPE1"].text == ["Đài truyền thanh xã Bình Giang"]
+        assert tags.getall("COMM") and tags["TALB"].text[0].startswith("Tuyên truyền cải cách hành chính")
     for month in ("01", "02", "03"):
         assert f"tháng {month}/2026" in run.out
     assert run.out.count("Đạt") >= 3 and "Chưa đạt" not in run.out

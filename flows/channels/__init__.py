@@ -16,6 +16,7 @@ class Artifact:
     duration_seconds: float | None = None
     engine: str | None = None
     note: str | None = None
+    sidecar: dict[str, object] | None = None  # written next to the file as JSON (what was made, and how)
 
 
 OUTPUT_PATHS = {

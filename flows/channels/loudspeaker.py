@@ -1,25 +1,27 @@
-"""Loudspeaker channel: the item as a spoken bulletin MP3 for the commune's loudspeaker system."""
+"""Loudspeaker channel: the item as a spoken bulletin MP3, mastered for horn loudspeakers."""
 
 from __future__ import annotations
 
-import io
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
 
 from ..core.items import Item
 from ..core.plan import CommunePlan
 from ..core.text import markdown_paragraphs, nfc
 from ..core.workspace import Workspace
-from ..speech.audio import AudioSegment, Sine, normalize
-from ..speech.engines import FallbackEngine, engine_from
+from ..speech.audio import AudioSegment
+from ..speech.engines import Speech, synthesize
+from ..speech.master import SAMPLE_RATE, Loudness, MasterSettings, encode_mp3, master, to_array
+from ..speech.normalize import load_lexicon, normalize
 from . import Artifact
 
-SAMPLE_RATE = 44_100
-PARAGRAPH_PAUSE_MS = 700
 SECTION_PAUSE_MS = 1_000
-PEAK_HEADROOM_DB = 1.0
 
 
 def bulletin_script(item: Item, plan: CommunePlan) -> list[str]:
-    """The paragraphs the voice reads, in order: ident, title, summary, body, closing."""
+    """The paragraphs as written, in the order read: ident, title, summary, body, hotline, closing."""
     names = {
         "station_name": plan.commune.station_name,
         "category": plan.commune.portal_category,
@@ -33,43 +35,85 @@ def bulletin_script(item: Item, plan: CommunePlan) -> list[str]:
     return [nfc(line) for line in lines if line.strip()]
 
 
-def chime(workspace: Workspace | None = None) -> AudioSegment:
+def spoken_script(item: Item, plan: CommunePlan, workspace: Workspace | None = None) -> list[str]:
+    """What the voice actually reads: the script through the normalizer and the workspace's lexicon."""
+    lexicon = load_lexicon(workspace.root / "content" / "lexicon.yaml" if workspace else None)
+    return [normalize(line, lexicon) for line in bulletin_script(item, plan)]
+
+
+def chime(workspace: Workspace | None = None) -> np.ndarray:
     """The commune's jingle from assets/jingle.mp3 if it has one, else a two-note chime made here."""
     jingle = workspace.asset("jingle.mp3") if workspace else None
     if jingle is not None:
-        return AudioSegment.from_file(jingle, format="mp3", codec="mp3").set_channels(1)
-    notes = [Sine(freq).to_audio_segment(duration=260, volume=-8).fade_in(15).fade_out(120) for freq in (659, 880)]
-    return (notes[0] + notes[1]).set_frame_rate(SAMPLE_RATE)
+        return to_array(AudioSegment.from_file(jingle, format="mp3", codec="mp3"))
+    notes = []
+    for frequency in (659.25, 880.0):  # E5, A5
+        t = np.arange(int(0.26 * SAMPLE_RATE)) / SAMPLE_RATE
+        envelope = np.minimum(1.0, t / 0.015) * np.exp(-t * 9)
+        notes.append(0.35 * envelope * np.sin(2 * np.pi * frequency * t))
+    return np.concatenate(notes).astype(np.float32)
+
+
+def _silence(ms: int) -> np.ndarray:
+    return np.zeros(int(SAMPLE_RATE * ms / 1000), dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    data: bytes
+    loudness: Loudness
+    speech: Speech
+
+
+def speak_lines(
+    script: list[str], plan: CommunePlan, workspace: Workspace | None, tags: dict[str, str], with_chime: bool = True
+) -> Bulletin:
+    """Normalized lines → voice → pauses and chime → broadcast master → tagged MP3."""
+    settings = MasterSettings(
+        plan.audio.loudness_lufs, plan.audio.true_peak_dbtp, plan.audio.highpass_hz, plan.audio.bitrate
+    )
+    cache = workspace.output_dir / ".cache" / "tts" if workspace else None
+    speech = synthesize(script, plan.audio, cache, workspace.root if workspace else None)
+    bell = chime(workspace) if with_chime else _silence(0)
+    parts = [bell, _silence(400 if with_chime else 0)]
+    for index, segment in enumerate(speech.segments):
+        pause = SECTION_PAUSE_MS if index in (0, 1, len(script) - 2) else plan.audio.paragraph_pause_ms
+        parts += [to_array(segment), _silence(pause)]
+    parts.append(bell)
+    mastered, loudness = master(np.concatenate(parts), settings)
+    return Bulletin(encode_mp3(mastered, settings, tags), loudness, speech)
 
 
 def render(item: Item, plan: CommunePlan, workspace: Workspace | None = None) -> Artifact:
-    engine = engine_from(plan.audio)
-    script = bulletin_script(item, plan)
-    silence = AudioSegment.silent
-    bell = chime(workspace).set_frame_rate(SAMPLE_RATE)
-    speech = silence(0, frame_rate=SAMPLE_RATE)
-    for index, line in enumerate(script):
-        voice = engine.speak(line).set_frame_rate(SAMPLE_RATE).set_channels(1)
-        pause = SECTION_PAUSE_MS if index in (0, 1, len(script) - 2) else PARAGRAPH_PAUSE_MS
-        speech += voice + silence(pause, frame_rate=SAMPLE_RATE)
-    bulletin = bell + silence(400, frame_rate=SAMPLE_RATE) + speech + bell
-    bulletin = normalize(bulletin.set_sample_width(2), headroom=PEAK_HEADROOM_DB)
-    buffer = io.BytesIO()
+    script = spoken_script(item, plan, workspace)
     tags = {
         "title": item.meta.title,
         "artist": plan.commune.station_name,
-        "album": plan.commune.portal_category,
+        "album": f"{plan.audio.campaign} {item.meta.date.year}",
         "date": item.meta.date.isoformat(),
+        "comment": f"{item.id} {item.content_hash[:12]}",
         "language": "vie",
     }
-    bulletin.export(
-        buffer,
-        format="mp3",
-        bitrate=plan.audio.bitrate,
-        tags=tags,
-        parameters=["-ac", "1", "-fflags", "+bitexact", "-flags:a", "+bitexact"],
+    bulletin = speak_lines(script, plan, workspace, tags)
+    speech, loudness = bulletin.speech, bulletin.loudness
+    sidecar = {
+        "item": item.id,
+        "version": item.content_hash,
+        "title": item.meta.title,
+        "duration_seconds": loudness.duration_seconds,
+        "loudness_lufs": loudness.integrated_lufs,
+        "true_peak_dbtp": loudness.true_peak_dbtp,
+        "engine": speech.engine,
+        "voice": speech.voice,
+        "text_sha256": hashlib.sha256("\n".join(script).encode("utf-8")).hexdigest(),
+        "script": script,
+    }
+    if speech.note:
+        sidecar["note"] = speech.note
+    return Artifact(
+        bulletin.data,
+        duration_seconds=loudness.duration_seconds,
+        engine=f"{speech.engine}/{speech.voice}",
+        note=speech.note,
+        sidecar=sidecar,
     )
-    note = None
-    if isinstance(engine, FallbackEngine) and engine.last_error:
-        note = f"Dùng giọng đọc dự phòng espeak-ng vì: {engine.last_error}"
-    return Artifact(buffer.getvalue(), duration_seconds=round(len(bulletin) / 1000, 3), engine=engine.name, note=note)

@@ -76,12 +76,20 @@ class Signatory(Strict):
 
 
 class Audio(Strict):
-    engine: Literal["espeak", "gtts"] = "espeak"
-    fallback: Literal["espeak", "none"] = "espeak"
-    voice: str = "vi"
+    """The loudspeaker bulletin: voice, broadcast master and the words around each item."""
+
+    engine: Literal["auto", "gtts", "espeak", "piper"] = "espeak"
+    espeak_voice: Literal["vi", "vi-VN-x-central", "vi-VN-x-south"] = "vi"
+    piper_model: str | None = Field(None, description="Tệp giọng Piper (.onnx), đường dẫn tính từ thư mục làm việc")
     words_per_minute: int = Field(150, ge=80, le=300)
-    bitrate: str = "128k"
     gtts_timeout_seconds: float = Field(10.0, gt=0, le=120)
+    gtts_retries: int = Field(3, ge=0, le=6)
+    loudness_lufs: float = Field(-16.0, ge=-30, le=-9)
+    true_peak_dbtp: float = Field(-1.0, ge=-6, le=0)
+    highpass_hz: float = Field(120.0, ge=20, le=400)
+    bitrate: Literal["64k", "96k", "128k", "160k", "192k"] = "96k"
+    campaign: str = "Tuyên truyền cải cách hành chính"
+    paragraph_pause_ms: int = Field(700, ge=0, le=5000)
     opening: str = "{station_name}. Chuyên mục {category}."
     closing: str = "Các bạn vừa nghe tin từ chuyên mục {category} của {station_name}."
 
