@@ -32,6 +32,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_produce.py
+	$(BIN)/python benchmarks/audio.py
 
 clean:
 	rm -rf output .pytest_cache

@@ -71,12 +71,12 @@ def test_master_removes_bass_and_never_clips() -> None:
     signal = 0.3 * np.sin(2 * np.pi * 50 * t) + 0.2 * np.sin(2 * np.pi * 1000 * t) * (np.sin(2 * np.pi * 3 * t) > 0)
     signal[::9000] = 1.0
     signal = signal.astype(np.float32)
-    out, loudness = master(signal, MasterSettings())
+    out, loudness = master(signal, SAMPLE_RATE, MasterSettings())
     hum_before = spectrum_level(signal, 50) - spectrum_level(signal, 1000)
     hum_after = spectrum_level(out, 50) - spectrum_level(out, 1000)
     assert hum_after <= hum_before - 20  # the high-pass took the hum down by at least 20 dB
     assert abs(loudness.integrated_lufs + 16) <= 0.1
-    decoded = to_array(decode_mp3(encode_mp3(out, MasterSettings(), {})))
+    decoded = to_array(decode_mp3(encode_mp3(out, SAMPLE_RATE, MasterSettings(), {})))
     assert np.max(np.abs(decoded)) < 10 ** (-1.0 / 20)  # under −1 dBFS: limited, not clipped
 
 
@@ -173,7 +173,7 @@ def test_auto_falls_back_to_the_offline_voice_and_says_why(
 
 
 def test_gtts_answer_is_decoded_and_cached(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    spoken = encode_mp3(to_array(EspeakEngine().speak("Xin chào")), MasterSettings(), {})
+    spoken = encode_mp3(to_array(EspeakEngine().speak("Xin chào")), SAMPLE_RATE, MasterSettings(), {})
     fake = FakeGoogle((200, google_answer(spoken)))
     install(monkeypatch, fake)
     engine = GttsEngine(cache_dir=tmp_path)

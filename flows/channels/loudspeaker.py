@@ -41,21 +41,21 @@ def spoken_script(item: Item, plan: CommunePlan, workspace: Workspace | None = N
     return [normalize(line, lexicon) for line in bulletin_script(item, plan)]
 
 
-def chime(workspace: Workspace | None = None) -> np.ndarray:
+def chime(workspace: Workspace | None = None, rate: int = SAMPLE_RATE) -> np.ndarray:
     """The commune's jingle from assets/jingle.mp3 if it has one, else a two-note chime made here."""
     jingle = workspace.asset("jingle.mp3") if workspace else None
     if jingle is not None:
-        return to_array(AudioSegment.from_file(jingle, format="mp3", codec="mp3"))
+        return to_array(AudioSegment.from_file(jingle, format="mp3", codec="mp3"), rate)
     notes = []
     for frequency in (659.25, 880.0):  # E5, A5
-        t = np.arange(int(0.26 * SAMPLE_RATE)) / SAMPLE_RATE
+        t = np.arange(int(0.26 * rate)) / rate
         envelope = np.minimum(1.0, t / 0.015) * np.exp(-t * 9)
         notes.append(0.35 * envelope * np.sin(2 * np.pi * frequency * t))
     return np.concatenate(notes).astype(np.float32)
 
 
-def _silence(ms: int) -> np.ndarray:
-    return np.zeros(int(SAMPLE_RATE * ms / 1000), dtype=np.float32)
+def _silence(ms: int, rate: int) -> np.ndarray:
+    return np.zeros(int(rate * ms / 1000), dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -74,14 +74,16 @@ def speak_lines(
     )
     cache = workspace.output_dir / ".cache" / "tts" if workspace else None
     speech = synthesize(script, plan.audio, cache, workspace.root if workspace else None)
-    bell = chime(workspace) if with_chime else _silence(0)
-    parts = [bell, _silence(400 if with_chime else 0)]
+    # mastered at the voice's own rate; the encoder makes 44.1 kHz
+    rate = speech.segments[0].frame_rate if speech.segments else SAMPLE_RATE
+    bell = chime(workspace, rate) if with_chime else _silence(0, rate)
+    parts = [bell, _silence(400 if with_chime else 0, rate)]
     for index, segment in enumerate(speech.segments):
         pause = SECTION_PAUSE_MS if index in (0, 1, len(script) - 2) else plan.audio.paragraph_pause_ms
-        parts += [to_array(segment), _silence(pause)]
+        parts += [to_array(segment, rate), _silence(pause, rate)]
     parts.append(bell)
-    mastered, loudness = master(np.concatenate(parts), settings)
-    return Bulletin(encode_mp3(mastered, settings, tags), loudness, speech)
+    mastered, loudness = master(np.concatenate(parts), rate, settings)
+    return Bulletin(encode_mp3(mastered, rate, settings, tags), loudness, speech)
 
 
 def render(item: Item, plan: CommunePlan, workspace: Workspace | None = None) -> Artifact:
