@@ -224,3 +224,42 @@ def test_sidecar_records_the_approver(tmp_path: Path, plan: CommunePlan, sample_
     sidecar = json.loads((ws.output_dir / "audio" / "van-hoa-cong-vu.json").read_text(encoding="utf-8"))
     assert sidecar["approved_by"] == "Vũ Thị Hòa" and sidecar["item"] == "van-hoa-cong-vu"
     assert io.BytesIO((ws.output_dir / "audio" / "van-hoa-cong-vu.mp3").read_bytes()).read(3) in (b"ID3",)
+
+
+def test_piper_model_without_the_package_says_how_to_install(plan: CommunePlan, tmp_path: Path) -> None:
+    try:
+        import piper  # noqa: F401
+
+        pytest.skip("piper-tts is installed here")
+    except ImportError:
+        pass
+    (tmp_path / "vi.onnx").write_bytes(b"not a real voice")
+    with pytest.raises(SpeechError, match="pip install 'piper-tts"):
+        synthesize(["Xin chào"], with_audio(plan, engine="piper", piper_model="vi.onnx").audio, workspace_root=tmp_path)
+
+
+def test_a_stalled_connection_fails_within_its_timeout(monkeypatch: pytest.MonkeyPatch, no_sleep: list[float]) -> None:
+    """A real socket that accepts and never answers, like a network that hangs: the request gives up."""
+    import socket
+    import threading
+
+    import gtts.tts
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    held: list[socket.socket] = []
+    server.settimeout(5)
+    accepting = threading.Thread(target=lambda: held.extend(server.accept()[0] for _ in range(2)), daemon=True)
+    accepting.start()
+    monkeypatch.setattr(gtts.tts, "_translate_url", lambda **_: f"http://127.0.0.1:{server.getsockname()[1]}/x")
+    engine = GttsEngine(timeout_seconds=0.5, retries=1)
+    try:
+        with pytest.raises(SpeechError, match="không trả lời sau 0.5 giây"):
+            engine.speak("Xin chào")
+        assert engine.attempts == ["timeout", "timeout"]
+    finally:
+        accepting.join(timeout=5)
+        for connection in held:
+            connection.close()
+        server.close()
