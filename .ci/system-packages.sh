@@ -1,12 +1,11 @@
 #!/bin/sh
-# Installs the Debian packages the tests need, if missing. The tests read outputs back with real tools:
-# tesseract OCR (with Vietnamese data) reads the text drawn in the infographics.
+# Installs the Debian packages the tests read outputs back with, where the command is missing:
+# tesseract OCR with Vietnamese data (text in the infographics), Java (the Nu HTML checker).
 set -eu
-packages="tesseract-ocr tesseract-ocr-vie"
 missing=""
-for p in $packages; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
-done
+command -v tesseract >/dev/null 2>&1 || missing="$missing tesseract-ocr"
+dpkg-query -W -f='${Status}' tesseract-ocr-vie 2>/dev/null | grep -q "install ok installed" || missing="$missing tesseract-ocr-vie"
+command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "Thiếu gói hệ thống:$missing. Hãy chạy: sudo apt-get install -y$missing" >&2

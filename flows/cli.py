@@ -164,6 +164,7 @@ def items(
             approval = s.ledger.approval_of(item, decisions.get(item.id, []))
             if wanted is None or approval.status is wanted:
                 rows.append((item, approval))
+        edited = {i.id for i in s.ledger.changed_since_publication([i for i, _ in rows])}
         if as_json:
             print(
                 json.dumps(
@@ -176,6 +177,7 @@ def items(
                             "unit": i.meta.unit,
                             "channels": i.meta.channels,
                             "status": a.status.value,
+                            "edited_since_publication": i.id in edited,
                             "path": str(i.path.relative_to(s.workspace.root)),
                         }
                         for i, a in rows
@@ -186,15 +188,17 @@ def items(
             )
             return
         table = Table(title=f"Tin, bài ({len(rows)})", title_justify="left")
-        for column in ("Mã bài", "Ngày", "Tiêu đề", "Đơn vị", "Trạng thái"):
+        table.add_column("Mã bài", overflow="fold")
+        for column in ("Ngày", "Tiêu đề", "Đơn vị", "Trạng thái"):
             table.add_column(column)
         for item, approval in rows:
+            status_text = APPROVAL_NAMES_VI[approval.status] + (" · đã sửa sau khi đăng" if item.id in edited else "")
             table.add_row(
                 item.id,
                 item.meta.date.strftime("%d/%m/%Y"),
                 item.title,
                 s.plan.unit(item.meta.unit).short or s.plan.unit(item.meta.unit).name,
-                APPROVAL_NAMES_VI[approval.status],
+                status_text,
             )
         console.print(table)
         warn_problems(s.read.problems)
@@ -264,7 +268,14 @@ def reject(
 
 
 # --- production --------------------------------------------------------------------------------------------
-def describe_waiting(work: WorkPlan) -> None:
+def describe_waiting(work: WorkPlan, s: Session | None = None) -> None:
+    if s is not None:
+        for item in s.ledger.changed_since_publication(s.read.items):
+            errors.print(
+                f"[yellow]Đã sửa sau khi đăng:[/] '{item.id}' khác với bài đang đăng trên cổng. "
+                f"Biên tập viên cập nhật bài trên cổng rồi chạy: cchc publish {item.id} --url …",
+                highlight=False,
+            )
     for item in work.needs_reapproval:
         errors.print(
             f"[yellow]Cần duyệt lại:[/] '{item.id}' đã được sửa sau khi duyệt nên chưa được sản xuất. "
@@ -282,6 +293,9 @@ def run_produce(s: Session, only: str | None, quiet: bool = False) -> tuple[Work
     """Plan, and start Prefect only when there is something to make."""
     work = plan_work(s.workspace, s.read, s.ledger, only)
     if not work.jobs:
+        from .pipeline import build_portal_site
+
+        build_portal_site(s.workspace, s.plan, s.ledger)  # a publication record may have changed it
         return work, []
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")  # failures are reported below, in Vietnamese
     from .produce_flow import produce
@@ -365,7 +379,7 @@ def produce_command(
                     f"'{r.job.item.id}': {r.error}",
                     highlight=False,
                 )
-            describe_waiting(work)
+            describe_waiting(work, s)
             warn_problems(work.problems)
         if failed or work.problems:
             raise typer.Exit(1)
@@ -415,6 +429,49 @@ def aired(
                 f"Lần phát '{item_id}' lúc {local(when, s.plan)} đã được ghi nhận từ trước; không ghi lại.",
                 highlight=False,
             )
+
+
+@app.command()
+def unpublish(
+    item_id: Annotated[str, typer.Argument(help="Item id.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the post was taken down.")],
+    by: Annotated[str, typer.Option("--by", help="Who took it down.")] = "Biên tập viên",
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Record that a post was taken down from the portal; it stops counting and leaves the category site."""
+    from .pipeline import build_portal_site
+
+    with session(workspace) as s:
+        s.item(item_id)
+        s.ledger.mark_unpublished(item_id, reason, by)
+        build_portal_site(s.workspace, s.plan, s.ledger)
+        console.print(f"[yellow]Đã ghi nhận gỡ bài[/] '{item_id}': {reason}", highlight=False)
+
+
+@app.command()
+def preview(
+    workspace: WorkspaceOption = Path("."), port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8000
+) -> None:
+    """Serve the category site (output/portal) on 127.0.0.1 for the editor to look at."""
+    import functools
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    ws = Workspace.at(workspace)
+    site = ws.output_dir / "portal"
+    if not (site / "index.html").is_file():
+        fail("Chưa có trang chuyên mục: hãy duyệt bài rồi chạy 'cchc produce' trước.")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site))
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError:
+        fail(f"Cổng {port} đang được dùng; chọn cổng khác, ví dụ: cchc preview --port {port + 1}")
+    console.print(f"Xem trước chuyên mục tại [bold]http://127.0.0.1:{port}/index.html[/] (Ctrl+C để dừng)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 # --- quotas and reports ----------------------------------------------------------------------------------------
@@ -597,7 +654,8 @@ def demo(workspace: WorkspaceOption = Path(".")) -> None:
         console.print(table)
         out = s.workspace.output_dir
         console.print(
-            f"Bài đăng: {out / 'portal' / 'posts'}\nInfographic: {out / 'infographic'}\n"
+            f"Chuyên mục (mở trong trình duyệt): {out / 'portal' / 'index.html'}\n"
+            f"Gói đăng bài cho cổng: {out / 'portal' / 'goi-dang-bai'}\nInfographic: {out / 'infographic'}\n"
             f"Âm thanh: {out / 'audio'}\nSổ theo dõi: {s.workspace.database_url}",
             highlight=False,
         )

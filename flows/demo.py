@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .channels.portal import canonical_url
+from .channels.portal import post_url
 from .core.items import Item
 from .core.ledger import ApprovalStatus, Ledger
 from .core.plan import CommunePlan
@@ -29,12 +29,13 @@ def record_sample_deliveries(ledger: Ledger, plan: CommunePlan, items: list[Item
     """Publish each post on its item's date at 09:00; air each bulletin the next morning and evening after."""
     tz = plan.commune.tz
     current = ledger.current_deliveries()
+    slugs = ledger.slugs()
     published = aired = 0
     for item in items:
         day = item.meta.date
-        if (item.id, "portal") in current:
+        if (item.id, "portal") in current and item.id in slugs:
             at = dt.datetime.combine(day, dt.time(9, 0), tz)
-            published += ledger.mark_published(item.id, canonical_url(item, plan), DEMO_EDITOR, at)[1]
+            published += ledger.mark_published(item.id, post_url(plan, slugs[item.id]), DEMO_EDITOR, at)[1]
         if (item.id, "loudspeaker") in current:
             for offset, clock in ((1, dt.time(6, 15)), (2, dt.time(17, 30))):
                 at = dt.datetime.combine(day + dt.timedelta(days=offset), clock, tz)

@@ -8,12 +8,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .channels import channel_module, relative_path
 from .core.atomic import sha256_file, write_atomic
 from .core.errors import SourceProblem
 from .core.items import Item, ItemsRead
-from .core.ledger import ApprovalStatus, Delivery, Ledger, ProducedFile
+from .core.ledger import ApprovalStatus, Delivery, DeliveryState, Ledger, ProducedFile
 from .core.plan import CommunePlan
 from .core.workspace import Workspace
 
@@ -23,6 +24,7 @@ class Job:
     item: Item
     channel: str
     approved_by: str | None = None
+    slug: str | None = None  # the post's address, for the portal
 
     @property
     def label(self) -> str:
@@ -53,6 +55,10 @@ def plan_work(workspace: Workspace, read: ItemsRead, ledger: Ledger, only: str |
     work = WorkPlan(problems=list(read.problems))
     decisions = ledger.approvals()
     current = ledger.current_deliveries()
+    approved = [
+        i for i in read.items if ledger.approval_of(i, decisions.get(i.id, [])).status is ApprovalStatus.APPROVED
+    ]
+    slugs = ledger.assign_slugs([i for i in approved if "portal" in i.meta.channels])
     for item in read.items:
         if only is not None and item.id != only:
             continue
@@ -66,7 +72,7 @@ def plan_work(workspace: Workspace, read: ItemsRead, ledger: Ledger, only: str |
             work.rejected.append(item)
         else:
             for channel in item.meta.channels:
-                job = Job(item, channel, approval.by)
+                job = Job(item, channel, approval.by, slugs.get(item.id) if channel == "portal" else None)
                 done = is_current(workspace, current.get((item.id, channel)), item)
                 (work.up_to_date if done else work.jobs).append(job)
     return work
@@ -74,9 +80,13 @@ def plan_work(workspace: Workspace, read: ItemsRead, ledger: Ledger, only: str |
 
 def produce_job(job: Job, plan: CommunePlan, workspace: Workspace) -> ProducedFile:
     """Render one item for one channel and write the file whole (temp file, then rename)."""
-    artifact = channel_module(job.channel).render(job.item, plan, workspace)
-    relative = relative_path(job.item.id, job.channel)
+    module = channel_module(job.channel)
+    extra = {"slug": job.slug} if job.channel == "portal" else {}
+    artifact = module.render(job.item, plan, workspace, **extra)
+    relative = relative_path(job.item.id, job.channel, job.slug)
     path = workspace.output_dir / relative
+    for companion, data in artifact.files.items():
+        write_atomic(workspace.output_dir / companion, data)
     if artifact.sidecar is not None:
         sidecar = {**artifact.sidecar, "approved_by": job.approved_by}
         write_atomic(path.with_suffix(".json"), json.dumps(sidecar, ensure_ascii=False, indent=2).encode("utf-8"))
@@ -109,3 +119,25 @@ def verify(workspace: Workspace, ledger: Ledger) -> list[Mismatch]:
         elif path.stat().st_size != row.bytes or sha256_file(path) != row.sha256:
             mismatches.append(Mismatch(item_id, channel, row.path, "tệp đã bị thay đổi so với sổ theo dõi"))
     return mismatches
+
+
+def site_posts(ledger: Ledger) -> list:
+    """The posts the category site lists: each item's current portal post as produced (so as approved), unless
+    it was retracted. An item edited since then stays listed as it was approved until it is approved again."""
+    from .channels.portal_site import Post
+    from .core.items import FrontMatter
+
+    slugs = ledger.slugs()
+    posts = []
+    for (item_id, channel), row in sorted(ledger.current_deliveries().items()):
+        if channel == "portal" and row.state != DeliveryState.RETRACTED and row.meta and item_id in slugs:
+            meta = FrontMatter.model_validate_json(row.meta)
+            posts.append(Post(Item(item_id, Path(row.path), meta, "", row.version), slugs[item_id]))
+    return posts
+
+
+def build_portal_site(workspace: Workspace, plan: CommunePlan, ledger: Ledger, force: bool = False) -> list[Path]:
+    """Rebuild output/portal's index, topic pages, feed and sitemap if anything they show has changed."""
+    from .channels.portal_site import build_site
+
+    return build_site(workspace, plan, site_posts(ledger), force)

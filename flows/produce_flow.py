@@ -23,7 +23,7 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from .core.ledger import Ledger, ProducedFile  # noqa: E402
 from .core.plan import CommunePlan  # noqa: E402
 from .core.workspace import Workspace  # noqa: E402
-from .pipeline import Job, WorkPlan, plan_work, produce_job  # noqa: E402
+from .pipeline import Job, WorkPlan, build_portal_site, plan_work, produce_job  # noqa: E402
 
 
 @dataclass
@@ -46,6 +46,12 @@ class ProduceSummary:
 @task(cache_policy=NO_CACHE, task_run_name="{job.channel}-{job.item.id}")
 def produce_task(job: Job, plan: CommunePlan, workspace: Workspace) -> ProducedFile:
     return produce_job(job, plan, workspace)
+
+
+@task(cache_policy=NO_CACHE, task_run_name="portal-site")
+def build_site_task(workspace: Workspace, plan: CommunePlan, ledger: Ledger) -> int:
+    """The category site (index, topics, feed, sitemap) after the posts it lists."""
+    return len(build_portal_site(workspace, plan, ledger))
 
 
 @flow(name="cchc-produce", validate_parameters=False, task_runner=ThreadPoolTaskRunner(max_workers=2))
@@ -73,6 +79,7 @@ def produce(
             summary.results.append(result)
             if on_done is not None:
                 on_done(result)
+        build_site_task(workspace, plan, ledger)
         return summary
     finally:
         ledger.close()

@@ -9,6 +9,7 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
+from flows.core.ledger import Ledger
 from flows.core.workspace import Workspace, init_workspace
 
 from .audio_check import ebur128
@@ -25,11 +26,12 @@ def test_demo_makes_everything_and_is_safe_to_rerun(
     run = cchc(capsys, "demo", "-w", str(ws.root))
     assert run.code == 0, run.err
     items = ws.read_items(ws.load_plan()).items
-    for item in items:
-        out = ws.output_dir
-        assert (out / "portal" / "posts" / f"{item.id}.html").is_file()
-        assert (out / "audio" / f"{item.id}.mp3").is_file()
-        assert (out / "infographic" / f"{item.id}.png").is_file() == ("infographic" in item.meta.channels)
+    ledger = Ledger(ws.database_url)
+    current = ledger.current_deliveries()
+    ledger.close()
+    for item in items:  # a post, an infographic and an MP3 for each approved sample item
+        for channel in ("portal", "infographic", "loudspeaker"):
+            assert (ws.output_dir / current[(item.id, channel)].path).is_file(), (item.id, channel)
     # every bulletin, decoded and measured by ffmpeg's EBU R128 meter, is broadcast-ready
     for mp3 in sorted((ws.output_dir / "audio").glob("*.mp3")):
         measured = ebur128(mp3)

@@ -61,34 +61,37 @@ def copy(produced: Workspace, tmp_path: Path) -> Workspace:
 
 
 def files(ws: Workspace) -> dict[str, tuple[str, int]]:
+    """Every file under output/ but the ledger and caches, with its hash and modification time."""
     out = ws.output_dir
     return {
         str(p.relative_to(out)): (sha256_file(p), p.stat().st_mtime_ns)
         for p in out.rglob("*")
-        if p.is_file() and p.suffix in (".html", ".png", ".mp3")
+        if p.is_file() and not p.name.startswith((".", "ledger.sqlite")) and ".cache" not in p.parts
     }
+
+
+def deliveries(ws: Workspace) -> dict[tuple[str, str], str]:
+    ledger = Ledger(ws.database_url)
+    try:
+        return {key: row.path for key, row in ledger.current_deliveries().items()}
+    finally:
+        ledger.close()
 
 
 def test_every_approved_item_gets_its_channels(produced: Workspace) -> None:
     read = produced.read_items(produced.load_plan())
-    expected = {
-        f"{folder}/{item.id}.{ext}"
-        for item in read.items
-        for channel, folder, ext in (
-            ("portal", "portal/posts", "html"),
-            ("infographic", "infographic", "png"),
-            ("loudspeaker", "audio", "mp3"),
-        )
-        if channel in item.meta.channels
-    }
-    assert set(files(produced)) == expected
-    assert len(expected) == 8
-    assert "infographic/chuong-trinh-tong-the-cchc-2021-2030.png" not in expected
+    made = deliveries(produced)
+    expected = {(item.id, channel) for item in read.items for channel in item.meta.channels}
+    assert set(made) == expected and len(expected) == 8
+    assert ("chuong-trinh-tong-the-cchc-2021-2030", "infographic") not in made  # it asked for two channels only
+    assert all((produced.output_dir / path).is_file() for path in made.values())
     for item in read.items:
-        html = (produced.output_dir / "portal" / "posts" / f"{item.id}.html").read_text(encoding="utf-8")
-        assert item.title in html
-        audio = decode_mp3((produced.output_dir / "audio" / f"{item.id}.mp3").read_bytes())
+        html = (produced.output_dir / made[(item.id, "portal")]).read_text(encoding="utf-8")
+        assert f"<h1>{item.title}</h1>" in html
+        audio = decode_mp3((produced.output_dir / made[(item.id, "loudspeaker")]).read_bytes())
         assert audio.duration_seconds > item.words / 10
+    site = produced.output_dir / "portal"
+    assert (site / "index.html").is_file() and (site / "feed.xml").is_file() and (site / "sitemap.xml").is_file()
 
 
 def test_ledger_rows_match_the_files(produced: Workspace) -> None:
@@ -143,8 +146,16 @@ def test_edit_after_approval_is_not_produced_until_reapproved(
     assert cchc(capsys, "produce", "-w", str(copy.root)).code == 0
     after = files(copy)
     changed = {k for k in after if after[k][0] != before[k][0]}
-    # the body changed: the post and the bulletin change; the infographic shows title, summary and facts only
-    assert changed == {"portal/posts/chi-so-sipas-hai-long.html", "audio/chi-so-sipas-hai-long.mp3"}
+    # the body changed: the post (page, fragment, bundle) and the bulletin (and its sidecar) change; the
+    # infographic, the card and the category's lists show title, summary and facts only
+    slug = "chi-so-sipas-moi-y-kien-cua-nguoi-dan-giup-chinh-quyen-phuc-vu-tot-hon"
+    assert changed == {
+        f"portal/bai-viet/{slug}.html",
+        f"portal/bai-viet/{slug}.fragment.html",
+        f"portal/goi-dang-bai/{slug}.zip",
+        "audio/chi-so-sipas-hai-long.mp3",
+        "audio/chi-so-sipas-hai-long.json",
+    }
     ledger = Ledger(copy.database_url)
     assert len(ledger.deliveries("chi-so-sipas-hai-long")) == 6  # old and new version of each channel
     ledger.close()
@@ -154,12 +165,15 @@ def test_edit_after_approval_is_not_produced_until_reapproved(
 def test_verify_names_a_deleted_or_altered_file(copy: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
     assert cchc(capsys, "ledger", "verify", "-w", str(copy.root)).code == 0
     (copy.output_dir / "audio" / "chi-so-sipas-hai-long.mp3").unlink()
-    with (copy.output_dir / "portal" / "posts" / "huong-dan-nop-ho-so-truc-tuyen.html").open("a") as handle:
+    with (copy.output_dir / "portal" / "bai-viet" / "huong-dan-nop-ho-so-thu-tuc-hanh-chinh-truc-tuyen.html").open(
+        "a"
+    ) as handle:
         handle.write("<!-- sửa tay -->")
     run = cchc(capsys, "ledger", "verify", "-w", str(copy.root))
     assert run.code == 1
     assert "output/audio/chi-so-sipas-hai-long.mp3" in run.err and "không còn" in run.err
-    assert "output/portal/posts/huong-dan-nop-ho-so-truc-tuyen.html" in run.err and "thay đổi" in run.err
+    assert "output/portal/bai-viet/huong-dan-nop-ho-so-thu-tuc-hanh-chinh-truc-tuyen.html" in run.err
+    assert "thay đổi" in run.err
     # produce puts them back as they were recorded, without a second delivery
     assert cchc(capsys, "produce", "-w", str(copy.root)).code == 0
     assert cchc(capsys, "ledger", "verify", "-w", str(copy.root)).code == 0

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
 
 
@@ -17,18 +17,19 @@ class Artifact:
     engine: str | None = None
     note: str | None = None
     sidecar: dict[str, object] | None = None  # written next to the file as JSON (what was made, and how)
+    files: dict[str, bytes] = field(default_factory=dict)  # companions written with it, paths under output/
 
 
 OUTPUT_PATHS = {
-    "portal": "portal/posts/{id}.html",
+    "portal": "portal/bai-viet/{slug}.html",
     "infographic": "infographic/{id}.png",
     "loudspeaker": "audio/{id}.mp3",
 }
 
 
-def relative_path(item_id: str, channel: str) -> str:
+def relative_path(item_id: str, channel: str, slug: str | None = None) -> str:
     """Where a channel's file for an item goes, relative to output/ (needs no rendering library)."""
-    return OUTPUT_PATHS[channel].format(id=item_id)
+    return OUTPUT_PATHS[channel].format(id=item_id, slug=slug or item_id)
 
 
 _MODULES = {"portal": "portal", "infographic": "infographic", "loudspeaker": "loudspeaker"}

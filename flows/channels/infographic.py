@@ -99,12 +99,12 @@ def _draw_lines(
     return y
 
 
-def _gradient() -> Image.Image:
-    column = Image.new("RGB", (1, HEIGHT))
-    for y in range(HEIGHT):
-        t = y / (HEIGHT - 1)
+def _gradient(width: int = WIDTH, height: int = HEIGHT) -> Image.Image:
+    column = Image.new("RGB", (1, height))
+    for y in range(height):
+        t = y / (height - 1)
         column.putpixel((0, y), tuple(round(a + (b - a) * t) for a, b in zip(TOP_COLOUR, BOTTOM_COLOUR, strict=True)))
-    return column.resize((WIDTH, HEIGHT))
+    return column.resize((width, height))
 
 
 def draw(item: Item, plan: CommunePlan) -> Image.Image:
@@ -154,7 +154,37 @@ def draw(item: Item, plan: CommunePlan) -> Image.Image:
     return image
 
 
-def render(item: Item, plan: CommunePlan, workspace: Workspace | None = None) -> Artifact:
+CARD_WIDTH, CARD_HEIGHT = 1200, 630
+
+
+def draw_card(item: Item, plan: CommunePlan) -> Image.Image:
+    """The 1200×630 card a portal page names as its og:image (shared on Facebook and Zalo)."""
+    image = _gradient(CARD_WIDTH, CARD_HEIGHT)
+    pen = ImageDraw.Draw(image)
+    commune = plan.commune
+    pen.text(
+        (60, 48), nfc(f"ỦY BAN NHÂN DÂN {commune.kind} {commune.name}".upper()), font=font("SemiBold", 26), fill=MUTED
+    )
+    tag = nfc(commune.portal_category.upper())
+    tag_face = font("Bold", 24)
+    pen.rounded_rectangle((60, 92, 60 + round(tag_face.getlength(tag)) + 32, 136), radius=8, fill=ACCENT)
+    pen.text((76, 98), tag, font=tag_face, fill=BOTTOM_COLOUR)
+    title_box = Box(60, 170, CARD_WIDTH - 60, 520)
+    face, lines, step = fit_text(nfc(item.meta.title), "Bold", title_box, (64, 36), max_lines=4, line_height=1.2)
+    _draw_lines(pen, lines, face, step, title_box, TEXT)
+    pen.rectangle((0, 550, CARD_WIDTH, CARD_HEIGHT), fill=(4, 20, 52))
+    footer = f"{plan.unit(item.meta.unit).name} · {commune.portal_url.split('://', 1)[-1].rstrip('/')}"
+    footer_box = Box(60, 570, CARD_WIDTH - 60, 615)
+    face, lines, step = fit_text(nfc(footer), "Medium", footer_box, (24, 18), max_lines=1)
+    _draw_lines(pen, lines, face, step, footer_box, MUTED)
+    return image
+
+
+def png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
-    draw(item, plan).save(buffer, format="PNG")
-    return Artifact(buffer.getvalue())
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def render(item: Item, plan: CommunePlan, workspace: Workspace | None = None) -> Artifact:
+    return Artifact(png(draw(item, plan)))

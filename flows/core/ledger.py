@@ -34,6 +34,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 
 from .errors import CchcError
 from .items import Item
+from .text import plain_text
 
 
 def now_utc() -> dt.datetime:
@@ -128,6 +129,17 @@ class Delivery(Base):
     aired_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     retracted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     note: Mapped[str | None] = mapped_column(Text)
+    # the front matter of the version produced: the category site lists what was approved, not later edits
+    meta: Mapped[str | None] = mapped_column(Text)
+
+
+class Slug(Base):
+    """A post's address, fixed the first time it is produced: editing the title never breaks a link."""
+
+    __tablename__ = "slugs"
+    item_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    assigned_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class ApprovalStatus(StrEnum):
@@ -274,6 +286,31 @@ class Ledger:
     def approval(self, item: Item) -> Approval:
         return self.approval_of(item, self.approvals().get(item.id, []))
 
+    # slugs ------------------------------------------------------------------------------------------
+    def slugs(self) -> dict[str, str]:
+        with self.session() as session:
+            return {row.item_id: row.slug for row in session.scalars(select(Slug))}
+
+    def assign_slugs(self, items: list[Item]) -> dict[str, str]:
+        """Each item's slug: the one it already has, else one made from its title, unique in the workspace
+        (a repeated title gets -2, -3…, in date order)."""
+        from slugify import slugify
+
+        with self.session() as session:
+            taken = {row.item_id: row.slug for row in session.scalars(select(Slug))}
+            used = set(taken.values())
+            for item in sorted(items, key=lambda i: (i.meta.date, i.id)):
+                if item.id in taken:
+                    continue
+                base = slugify(plain_text(item.title), max_length=80, word_boundary=True) or item.id
+                candidate, number = base, 2
+                while candidate in used:
+                    candidate, number = f"{base}-{number}", number + 1
+                session.add(Slug(item_id=item.id, slug=candidate, assigned_at=now_utc()))
+                taken[item.id] = candidate
+                used.add(candidate)
+            return taken
+
     # deliveries -------------------------------------------------------------------------------------
     def deliveries(self, item_id: str | None = None, channel: str | None = None) -> list[Delivery]:
         with self.session() as session:
@@ -314,6 +351,7 @@ class Ledger:
             row.path, row.sha256, row.bytes = produced.path, produced.sha256, produced.bytes
             row.duration_seconds, row.engine, row.note = produced.duration_seconds, produced.engine, produced.note
             row.produced_at = at
+            row.meta = item.meta.model_dump_json()
             if row.state == DeliveryState.FAILED:
                 row.state = DeliveryState.PRODUCED
             session.flush()
@@ -353,6 +391,15 @@ class Ledger:
             what = {"portal": "bài đăng cổng thông tin", "loudspeaker": "tệp âm thanh"}.get(channel, channel)
             raise CchcError(f"Bài '{item_id}' chưa có {what} nào được tạo. Hãy duyệt bài rồi chạy 'cchc produce'.")
         return row
+
+    def changed_since_publication(self, items: list[Item]) -> list[Item]:
+        """Items whose portal post went live for an earlier version than the one on disk now."""
+        live: dict[str, set[str]] = {}
+        with self.session() as session:
+            query = select(Delivery).where(Delivery.channel == "portal", Delivery.state == DeliveryState.PUBLISHED)
+            for row in session.scalars(query):
+                live.setdefault(row.item_id, set()).add(row.version)
+        return [item for item in items if item.id in live and item.content_hash not in live[item.id]]
 
     def mark_published(
         self, item_id: str, url: str, actor: str, at: dt.datetime | None = None

@@ -32,12 +32,23 @@ class Commune(Strict):
     province: str = Field(min_length=1)
     portal_url: str = Field(pattern=r"^https?://", description="Địa chỉ Trang/Cổng thông tin điện tử xã")
     portal_category: str = "Cải cách hành chính"
+    portal_path: str = Field(
+        "cai-cach-hanh-chinh",
+        pattern=r"^[a-z0-9-]+(/[a-z0-9-]+)*$",
+        description="Đường dẫn của chuyên mục trên cổng, sau portal_url",
+    )
+    posts_per_page: int = Field(10, ge=1, le=100)
     station_name: str = Field(min_length=1, description="Tên đài truyền thanh xã")
     timezone: str = "Asia/Ho_Chi_Minh"
 
     @property
     def full_name(self) -> str:
         return f"{self.kind} {self.name}"
+
+    @property
+    def category_url(self) -> str:
+        """Where the category site lives on the portal: every absolute link is made from it."""
+        return f"{self.portal_url.rstrip('/')}/{self.portal_path}/"
 
     @property
     def tz(self) -> ZoneInfo:

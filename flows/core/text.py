@@ -13,6 +13,13 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def plain_text(text: str) -> str:
+    """Text with any markup removed, script and style contents included (titles, summaries, labels)."""
+    import nh3
+
+    return nh3.clean(nfc(text), tags=set(), clean_content_tags={"script", "style"}).replace("&amp;", "&")
+
+
 def markdown_paragraphs(body: str) -> list[str]:
     """Each paragraph, heading or list entry of the body as one line of plain text."""
     paragraphs = []
