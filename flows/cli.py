@@ -295,7 +295,7 @@ def run_produce(s: Session, only: str | None, quiet: bool = False) -> tuple[Work
     if not work.jobs:
         from .pipeline import build_portal_site
 
-        build_portal_site(s.workspace, s.plan, s.ledger)  # a publication record may have changed it
+        build_portal_site(s.workspace, s.plan, s.ledger, s.items)  # a publication record may have changed it
         return work, []
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")  # failures are reported below, in Vietnamese
     from .produce_flow import produce
@@ -444,7 +444,7 @@ def unpublish(
     with session(workspace) as s:
         s.item(item_id)
         s.ledger.mark_unpublished(item_id, reason, by)
-        build_portal_site(s.workspace, s.plan, s.ledger)
+        build_portal_site(s.workspace, s.plan, s.ledger, s.items)
         console.print(f"[yellow]Đã ghi nhận gỡ bài[/] '{item_id}': {reason}", highlight=False)
 
 

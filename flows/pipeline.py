@@ -43,9 +43,9 @@ class WorkPlan:
     problems: list[SourceProblem] = field(default_factory=list)
 
 
-def is_current(workspace: Workspace, delivery: Delivery | None, item: Item) -> bool:
-    """The ledger's newest delivery is this content version and its file is on disk, unaltered."""
-    if delivery is None or delivery.version != item.content_hash:
+def is_current(workspace: Workspace, delivery: Delivery | None, item: Item, expected_path: str) -> bool:
+    """The ledger's newest delivery is this content version, where the channel writes now, on disk unaltered."""
+    if delivery is None or delivery.version != item.content_hash or delivery.path != expected_path:
         return False
     path = workspace.output_dir / delivery.path
     return path.is_file() and path.stat().st_size == delivery.bytes and sha256_file(path) == delivery.sha256
@@ -73,7 +73,9 @@ def plan_work(workspace: Workspace, read: ItemsRead, ledger: Ledger, only: str |
         else:
             for channel in item.meta.channels:
                 job = Job(item, channel, approval.by, slugs.get(item.id) if channel == "portal" else None)
-                done = is_current(workspace, current.get((item.id, channel)), item)
+                done = is_current(
+                    workspace, current.get((item.id, channel)), item, relative_path(item.id, channel, job.slug)
+                )
                 (work.up_to_date if done else work.jobs).append(job)
     return work
 
@@ -121,7 +123,7 @@ def verify(workspace: Workspace, ledger: Ledger) -> list[Mismatch]:
     return mismatches
 
 
-def site_posts(ledger: Ledger) -> list:
+def site_posts(ledger: Ledger, items: dict[str, Item] | None = None) -> list:
     """The posts the category site lists: each item's current portal post as produced (so as approved), unless
     it was retracted. An item edited since then stays listed as it was approved until it is approved again."""
     from .channels.portal_site import Post
@@ -130,14 +132,22 @@ def site_posts(ledger: Ledger) -> list:
     slugs = ledger.slugs()
     posts = []
     for (item_id, channel), row in sorted(ledger.current_deliveries().items()):
-        if channel == "portal" and row.state != DeliveryState.RETRACTED and row.meta and item_id in slugs:
+        if channel != "portal" or row.state == DeliveryState.RETRACTED or item_id not in slugs:
+            continue
+        if row.meta:
             meta = FrontMatter.model_validate_json(row.meta)
-            posts.append(Post(Item(item_id, Path(row.path), meta, "", row.version), slugs[item_id]))
+        elif items and item_id in items and items[item_id].content_hash == row.version:
+            meta = items[item_id].meta  # a delivery from before the ledger kept front matter: same version on disk
+        else:
+            continue
+        posts.append(Post(Item(item_id, Path(row.path), meta, "", row.version), slugs[item_id]))
     return posts
 
 
-def build_portal_site(workspace: Workspace, plan: CommunePlan, ledger: Ledger, force: bool = False) -> list[Path]:
+def build_portal_site(
+    workspace: Workspace, plan: CommunePlan, ledger: Ledger, items: dict[str, Item] | None = None, force: bool = False
+) -> list[Path]:
     """Rebuild output/portal's index, topic pages, feed and sitemap if anything they show has changed."""
     from .channels.portal_site import build_site
 
-    return build_site(workspace, plan, site_posts(ledger), force)
+    return build_site(workspace, plan, site_posts(ledger, items), force)

@@ -49,9 +49,9 @@ def produce_task(job: Job, plan: CommunePlan, workspace: Workspace) -> ProducedF
 
 
 @task(cache_policy=NO_CACHE, task_run_name="portal-site")
-def build_site_task(workspace: Workspace, plan: CommunePlan, ledger: Ledger) -> int:
+def build_site_task(workspace: Workspace, plan: CommunePlan, ledger: Ledger, items: dict) -> int:
     """The category site (index, topics, feed, sitemap) after the posts it lists."""
-    return len(build_portal_site(workspace, plan, ledger))
+    return len(build_portal_site(workspace, plan, ledger, items))
 
 
 @flow(name="cchc-produce", validate_parameters=False, task_runner=ThreadPoolTaskRunner(max_workers=2))
@@ -79,7 +79,7 @@ def produce(
             summary.results.append(result)
             if on_done is not None:
                 on_done(result)
-        build_site_task(workspace, plan, ledger)
+        build_site_task(workspace, plan, ledger, read.by_id())
         return summary
     finally:
         ledger.close()

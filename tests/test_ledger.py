@@ -107,3 +107,27 @@ def test_recording_for_an_item_never_produced_says_what_to_do(ledger: Ledger) ->
 
     with pytest.raises(CchcError, match="cchc produce"):
         ledger.mark_aired("chua-co", dt.datetime(2026, 3, 1, 6, 0, tzinfo=dt.UTC), "op")
+
+
+def test_a_ledger_from_an_earlier_version_gains_the_new_columns(tmp_path) -> None:  # noqa: ANN001
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:  # the deliveries table as the first release made it, with one row
+        db.execute(
+            "CREATE TABLE deliveries (id INTEGER PRIMARY KEY, item_id VARCHAR(200) NOT NULL, "
+            "channel VARCHAR(20) NOT NULL, version VARCHAR(64) NOT NULL, path VARCHAR(500) NOT NULL, "
+            "sha256 VARCHAR(64) NOT NULL, bytes INTEGER NOT NULL, duration_seconds FLOAT, engine VARCHAR(50), "
+            "state VARCHAR(20) NOT NULL, produced_at DATETIME NOT NULL, published_at DATETIME, "
+            "url VARCHAR(1000), aired_at DATETIME, retracted_at DATETIME, note TEXT)"
+        )
+        db.execute(
+            "INSERT INTO deliveries VALUES (1, 'a', 'portal', 'v', 'portal/posts/a.html', 's', 1, NULL, NULL, "
+            "'published', '2026-03-01 02:00:00', '2026-03-01 02:00:00', 'https://x.vn/a', NULL, NULL, NULL)"
+        )
+    ledger = Ledger(f"sqlite:///{path}")
+    try:
+        rows = ledger.deliveries()
+        assert [(r.item_id, r.state, r.meta) for r in rows] == [("a", "published", None)]  # kept, with the new column
+    finally:
+        ledger.close()

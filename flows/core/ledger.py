@@ -27,7 +27,9 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -187,6 +189,18 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor.close()
 
 
+def _add_missing_columns(engine: Engine) -> None:
+    """A ledger made by an earlier version gets the columns added since (additive changes only)."""
+    existing = inspect(engine)
+    with engine.begin() as connection:
+        for table in Base.metadata.sorted_tables:
+            have = {column["name"] for column in existing.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in have:
+                    kind = column.type.compile(dialect=engine.dialect)
+                    connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
+
+
 class Ledger:
     def __init__(self, url: str):
         if url.startswith("sqlite:///"):
@@ -195,6 +209,7 @@ class Ledger:
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine)
         Base.metadata.create_all(self.engine)
+        _add_missing_columns(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
