@@ -33,6 +33,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_produce.py
 	$(BIN)/python benchmarks/audio.py
+	$(BIN)/python benchmarks/infographic.py
 
 clean:
 	rm -rf output .pytest_cache

@@ -595,6 +595,33 @@ def say(
     )
 
 
+@app.command()
+def banner(
+    text: Annotated[str | None, typer.Argument(help="Slogan (default: every slogan in commune.yaml).")] = None,
+    size: Annotated[str, typer.Option(help="Printed size, e.g. 500x80cm or 5x0.8m.")] = "500x80cm",
+    out: Annotated[Path | None, typer.Option(help="Folder (default: output/bang-ron).")] = None,
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Make slogan banner PDFs (băng rôn) at their printed size."""
+    from slugify import slugify
+
+    from .channels.banner import banner_pdf, parse_size
+    from .core.atomic import write_atomic
+
+    ws = Workspace.at(workspace)
+    plan = ws.load_plan()
+    width, height = parse_size(size)
+    slogans = [text] if text else [s.text for s in plan.slogans]
+    if not slogans:
+        fail("Chưa có khẩu hiệu nào: ghi khẩu hiệu sau lệnh, hoặc thêm vào mục slogans trong content/commune.yaml.")
+    folder = out if out is not None else ws.output_dir / "bang-ron"
+    label = f"{width:g}x{height:g}cm"
+    for slogan in slogans:
+        path = folder / f"{slugify(slogan, max_length=60, word_boundary=True)}-{label}.pdf"
+        write_atomic(path, banner_pdf(slogan, width, height, plan))
+        console.print(f"[green]Đã tạo băng rôn[/] {label}: {path}", highlight=False)
+
+
 # --- ledger ---------------------------------------------------------------------------------------------------
 @ledger_app.command("verify")
 def ledger_verify(workspace: WorkspaceOption = Path(".")) -> None:

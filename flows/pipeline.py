@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .channels import channel_module, relative_path
+from .channels import RECIPES, channel_module, recipe, relative_path
 from .core.atomic import sha256_file, write_atomic
 from .core.errors import SourceProblem
 from .core.items import Item, ItemsRead
@@ -43,9 +43,14 @@ class WorkPlan:
     problems: list[SourceProblem] = field(default_factory=list)
 
 
-def is_current(workspace: Workspace, delivery: Delivery | None, item: Item, expected_path: str) -> bool:
-    """The ledger's newest delivery is this content version, where the channel writes now, on disk unaltered."""
+def is_current(
+    workspace: Workspace, delivery: Delivery | None, item: Item, expected_path: str, expected_recipe: str | None = None
+) -> bool:
+    """The ledger's newest delivery is this content version, made by the same recipe (templates, settings),
+    where the channel writes now, and its file is on disk unaltered."""
     if delivery is None or delivery.version != item.content_hash or delivery.path != expected_path:
+        return False
+    if expected_recipe is not None and delivery.recipe != expected_recipe:
         return False
     path = workspace.output_dir / delivery.path
     return path.is_file() and path.stat().st_size == delivery.bytes and sha256_file(path) == delivery.sha256
@@ -59,6 +64,8 @@ def plan_work(workspace: Workspace, read: ItemsRead, ledger: Ledger, only: str |
         i for i in read.items if ledger.approval_of(i, decisions.get(i.id, [])).status is ApprovalStatus.APPROVED
     ]
     slugs = ledger.assign_slugs([i for i in approved if "portal" in i.meta.channels])
+    plan = workspace.load_plan()
+    recipes = {channel: recipe(channel, plan, workspace) for channel in RECIPES}
     for item in read.items:
         if only is not None and item.id != only:
             continue
@@ -72,9 +79,13 @@ def plan_work(workspace: Workspace, read: ItemsRead, ledger: Ledger, only: str |
             work.rejected.append(item)
         else:
             for channel in item.meta.channels:
-                job = Job(item, channel, approval.by, slugs.get(item.id) if channel == "portal" else None)
+                job = Job(item, channel, approval.by, slugs.get(item.id))
                 done = is_current(
-                    workspace, current.get((item.id, channel)), item, relative_path(item.id, channel, job.slug)
+                    workspace,
+                    current.get((item.id, channel)),
+                    item,
+                    relative_path(item.id, channel, job.slug),
+                    recipes[channel],
                 )
                 (work.up_to_date if done else work.jobs).append(job)
     return work
@@ -83,7 +94,7 @@ def plan_work(workspace: Workspace, read: ItemsRead, ledger: Ledger, only: str |
 def produce_job(job: Job, plan: CommunePlan, workspace: Workspace) -> ProducedFile:
     """Render one item for one channel and write the file whole (temp file, then rename)."""
     module = channel_module(job.channel)
-    extra = {"slug": job.slug} if job.channel == "portal" else {}
+    extra = {"slug": job.slug} if job.channel in ("portal", "infographic") else {}
     artifact = module.render(job.item, plan, workspace, **extra)
     relative = relative_path(job.item.id, job.channel, job.slug)
     path = workspace.output_dir / relative
@@ -100,6 +111,7 @@ def produce_job(job: Job, plan: CommunePlan, workspace: Workspace) -> ProducedFi
         artifact.duration_seconds,
         artifact.engine,
         artifact.note,
+        recipe(job.channel, plan, workspace),
     )
 
 

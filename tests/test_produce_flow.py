@@ -206,3 +206,19 @@ def test_publications_and_airings_reach_the_report(copy: Workspace, capsys: pyte
     assert next(r for r in item_rows if r["Kênh"] == "Trang thông tin điện tử")["Đường dẫn"] == url
     february = cchc(capsys, "quota", "--period", "2026-02", "--json", *root)
     assert '"actual": 0' in february.out
+
+
+def test_a_new_colour_redraws_images_only_and_counts_nothing_twice(
+    copy: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = files(copy)
+    rows_before = len(Ledger(copy.database_url).deliveries())
+    config = copy.config_path.read_text(encoding="utf-8").replace('primary: "#0d47a1"', 'primary: "#1b5e20"')
+    copy.config_path.write_text(config, encoding="utf-8")
+    assert cchc(capsys, "produce", "-w", str(copy.root)).code == 0
+    after = files(copy)
+    changed = {path for path in after if before.get(path, ("", 0))[0] != after[path][0]}
+    assert {p for p in changed if p.startswith("infographic/") and p.endswith(".png")}  # redrawn in the new colour
+    assert not {p for p in changed if p.startswith("audio/")}  # the bulletins did not need remaking
+    assert len(Ledger(copy.database_url).deliveries()) == rows_before  # the same deliveries, brought up to date
+    assert cchc(capsys, "ledger", "verify", "-w", str(copy.root)).code == 0

@@ -23,7 +23,7 @@ from ..core.plan import CommunePlan
 from ..core.text import nfc, plain_text
 from ..core.workspace import BUILTIN_ROOT, Workspace
 from . import Artifact
-from .infographic import draw_card, png
+from .infographic import alt_text, draw, png
 
 # Officials paste HTML from word processors: Markdown keeps it, then an allow-list keeps only harmless markup
 # (no script, iframe, event handler, style or javascript: URL), whatever the source.
@@ -70,9 +70,7 @@ def published_time(item: Item, plan: CommunePlan) -> str:
 
 
 def image_alt(item: Item) -> str:
-    """Vietnamese alt text for the item's images, from its title and facts."""
-    facts = "; ".join(f"{f.label}: {f.value}" for f in item.meta.facts)
-    return clean_text(f"Ảnh minh họa: {item.meta.title}" + (f". {facts}" if facts else ""))
+    return alt_text(item)
 
 
 @cache
@@ -157,7 +155,7 @@ def render(item: Item, plan: CommunePlan, workspace: Workspace | None = None, sl
     slug = slug or slugify(item.title, max_length=80, word_boundary=True)
     canonical = post_url(plan, slug)
     card_url = plan.commune.category_url + card_path(slug)
-    card = png(draw_card(item, plan))
+    card = png(draw("card", item, plan, workspace, canonical).image)
     in_page = fragment(item, plan, workspace, f"../{card_path(slug)}")
     page = (
         templates(workspace)

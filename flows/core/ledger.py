@@ -133,6 +133,8 @@ class Delivery(Base):
     note: Mapped[str | None] = mapped_column(Text)
     # the front matter of the version produced: the category site lists what was approved, not later edits
     meta: Mapped[str | None] = mapped_column(Text)
+    # what else the file was made from (templates, settings, lexicon): a change there re-renders it
+    recipe: Mapped[str | None] = mapped_column(String(64))
 
 
 class Slug(Base):
@@ -177,6 +179,7 @@ class ProducedFile:
     duration_seconds: float | None = None
     engine: str | None = None
     note: str | None = None
+    recipe: str | None = None
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
@@ -367,6 +370,7 @@ class Ledger:
             row.duration_seconds, row.engine, row.note = produced.duration_seconds, produced.engine, produced.note
             row.produced_at = at
             row.meta = item.meta.model_dump_json()
+            row.recipe = produced.recipe
             if row.state == DeliveryState.FAILED:
                 row.state = DeliveryState.PRODUCED
             session.flush()

@@ -105,6 +105,40 @@ class Audio(Strict):
     closing: str = "Các bạn vừa nghe tin từ chuyên mục {category} của {station_name}."
 
 
+DEFAULT_COLOURS = {
+    "primary": "#0d47a1",
+    "primary_dark": "#061e4a",
+    "accent": "#ffca28",
+    "text": "#ffffff",
+    "muted": "#d6e4f7",
+    "paper": "#ffffff",
+    "ink": "#1b1b1b",
+    "card": "#ffffff",
+    "card_light": "#e8eef8",
+    "card_text": "#263238",
+    "footer": "#04142f",
+    "qr": "#061e4a",
+    "qr_background": "#ffffff",
+    "white": "#ffffff",
+}
+
+
+class Style(Strict):
+    """The commune's colours (names used by the layouts in templates/infographic/) and its logo in assets/."""
+
+    colours: dict[str, str] = {}
+    logo: str | None = None
+
+    @property
+    def palette(self) -> dict[str, str]:
+        return {**DEFAULT_COLOURS, **self.colours}
+
+
+class Slogan(Strict):
+    text: str = Field(min_length=1)
+    source: str | None = None
+
+
 class CommunePlan(Strict):
     commune: Commune
     units: list[Unit] = Field(min_length=1)
@@ -112,6 +146,8 @@ class CommunePlan(Strict):
     quotas: list[Quota] = []
     signatory: Signatory
     audio: Audio = Audio()
+    style: Style = Style()
+    slogans: list[Slogan] = []
 
     @model_validator(mode="after")
     def _references_exist(self) -> CommunePlan:
