@@ -18,7 +18,7 @@ def main() -> None:
     items = workspace.read_items(plan).items
     infographic.png(infographic.draw("portrait", items[0], plan, workspace).image)  # fonts and layout loaded once
     draw_ms, save_ms = [], []
-    for round_ in range(3):
+    for _ in range(3):
         for item in items:
             start = time.perf_counter()
             image = infographic.draw("portrait", item, plan, workspace).image
