@@ -147,3 +147,30 @@ def test_banner_sizes_parse_as_a_person_writes_them() -> None:
     assert parse_size("5 x 0,8 m") == (500, 80)
     with pytest.raises(CchcError):
         parse_size("9000x80cm")
+
+
+def test_the_communes_logo_is_drawn_in_its_place(tmp_path: Path) -> None:
+    from PIL import ImageDraw
+
+    from flows.core.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    logo = Image.new("RGBA", (200, 200), (0, 0, 0, 0))
+    ImageDraw.Draw(logo).ellipse((0, 0, 199, 199), fill=(220, 20, 20, 255))
+    logo.save(ws.root / "assets" / "logo.png")
+    config = ws.config_path.read_text(encoding="utf-8").replace("  logo: null", "  logo: logo.png")
+    ws.config_path.write_text(config, encoding="utf-8")
+    plan = ws.load_plan()
+    item = ws.read_items(plan).items[0]
+    portrait = infographic.draw("portrait", item, plan, ws).image
+    red = portrait.getpixel((952, 84))  # the centre of the logo box
+    assert red[0] > 200 and red[1] < 60 and red[2] < 60
+    assert (
+        infographic.draw(
+            "portrait",
+            item,
+            ws.load_plan().model_copy(update={"style": plan.style.model_copy(update={"logo": None})}),
+            ws,
+        ).image.getpixel((952, 84))[0]
+        < 100
+    )  # without it, the background
