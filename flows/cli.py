@@ -475,19 +475,30 @@ def preview(
 
 
 # --- quotas and reports ----------------------------------------------------------------------------------------
-def quota_table(statuses: list[QuotaStatus], title: str) -> Table:
+OUTLOOK_STYLE = {
+    "đạt": "green",
+    "đang thực hiện": "cyan",
+    "có nguy cơ không đạt": "bold red",
+    "không đạt": "red",
+    "chưa đến kỳ": "dim",
+}
+
+
+def quota_table(statuses: list[QuotaStatus], title: str, today: dt.date) -> Table:
     table = Table(title=title, title_justify="left")
-    for column in ("Chỉ tiêu", "Kỳ", "Thực hiện", "", "Tình trạng"):
-        table.add_column(column)
+    table.add_column("Chỉ tiêu", overflow="fold")
+    for column in ("Kỳ", "Thực hiện", "", "Còn lại", "Tình hình"):
+        table.add_column(column, no_wrap=True)
     for status in statuses:
         filled = min(10, round(10 * status.actual / status.required))
-        bar = "█" * filled + "░" * (10 - filled)
+        outlook = status.outlook(today)
         table.add_row(
-            status.quota.name,
+            status.label,
             status.period.label_vi,
             f"{status.actual}/{status.required}",
-            bar,
-            "[green]Đạt[/]" if status.met else "[red]Chưa đạt[/]",
+            "█" * filled + "░" * (10 - filled),
+            f"{status.period.days_left(today)} ngày",
+            f"[{OUTLOOK_STYLE[outlook]}]{outlook}[/]",
         )
     return table
 
@@ -498,54 +509,132 @@ def quota(
     period: Annotated[str | None, typer.Option(help="2026-03, 2026-Q1, 2026-H1 or 2026 (default: now).")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show progress against the plan's quotas."""
+    """Show progress against the plan's quotas, what is at risk, and when the next report is due."""
+    from .core.quota import next_report
+
     with session(workspace) as s:
         today = dt.datetime.now(s.plan.commune.tz).date()
         chosen = parse_period(period) if period else None
         statuses = quota_status(s.ledger, s.plan, s.items, today, chosen)
+        due, covers = next_report(today, s.plan)
         if as_json:
             print(
                 json.dumps(
-                    [
-                        {
-                            "quota": st.quota.id,
-                            "period": st.period.key,
-                            "required": st.required,
-                            "actual": st.actual,
-                            "met": st.met,
-                            "items": [c.item_id for c in st.counted],
-                        }
-                        for st in statuses
-                    ],
+                    {
+                        "today": today.isoformat(),
+                        "next_report": {"due_before": due.isoformat(), "covers": covers},
+                        "quotas": [
+                            {
+                                "quota": st.quota.id,
+                                "unit": st.unit.id if st.unit else None,
+                                "period": st.period.key,
+                                "required": st.required,
+                                "actual": st.actual,
+                                "met": st.met,
+                                "days_left": st.period.days_left(today),
+                                "outlook": st.outlook(today),
+                                "items": [c.item_id for c in st.counted],
+                            }
+                            for st in statuses
+                        ],
+                    },
                     ensure_ascii=False,
                     indent=2,
                 )
             )
             return
-        console.print(quota_table(statuses, "Tiến độ chỉ tiêu"))
+        console.print(quota_table(statuses, f"Tiến độ chỉ tiêu (hôm nay {today:%d/%m/%Y})", today))
+        at_risk = [st for st in statuses if st.outlook(today) == "có nguy cơ không đạt"]
+        if at_risk:
+            errors.print(
+                f"[bold red]Có nguy cơ không đạt ({len(at_risk)}):[/] " + "; ".join(st.label for st in at_risk),
+                highlight=False,
+            )
+        console.print(f"{covers}: hạn gửi trước ngày {due:%d/%m/%Y} (còn {(due - today).days} ngày).")
 
 
 @app.command()
 def report(
     period: Annotated[str, typer.Option(help="2026-03, 2026-Q1, 2026-H1 or 2026.")],
     out: Annotated[Path, typer.Option(help="Folder for the report files.")] = Path("output/reports"),
-    fmt: Annotated[str, typer.Option("--format", help="Formats, comma-separated (now: csv).")] = "csv",
+    fmt: Annotated[
+        str, typer.Option("--format", help="Formats, comma-separated: csv,xlsx,docx,png.")
+    ] = "csv,xlsx,docx,png",
     workspace: WorkspaceOption = Path("."),
 ) -> None:
-    """Export the quota report for a period."""
-    from .report import build_report, write_csv
+    """Export the report for a period (the tables, the items and activities behind every number)."""
+    from .report import FORMATS, build_report, write_report
 
-    formats = {f.strip().lower() for f in fmt.split(",") if f.strip()}
-    unknown = formats - {"csv"}
-    if unknown:
-        fail(f"Định dạng chưa hỗ trợ: {', '.join(sorted(unknown))}. Hiện có: csv.")
+    formats = tuple(f.strip().lower() for f in fmt.split(",") if f.strip())
+    unknown = set(formats) - set(FORMATS)
+    if unknown or not formats:
+        fail(f"Định dạng không hỗ trợ: {', '.join(sorted(unknown)) or '(trống)'}. Chọn trong: {', '.join(FORMATS)}.")
     with session(workspace) as s:
         chosen = parse_period(period)
         target = out if out.is_absolute() else s.workspace.root / out
         built = build_report(s.ledger, s.plan, s.items, chosen)
-        for path in write_csv(built, s.plan, s.items, target):
+        for path in write_report(built, target, formats):
             console.print(f"[green]Đã xuất[/] {path}", highlight=False)
-        console.print(quota_table(built.quotas, f"Chỉ tiêu {chosen.label_vi}"))
+        today = dt.datetime.now(s.plan.commune.tz).date()
+        console.print(quota_table(built.quotas, f"Chỉ tiêu {chosen.label_vi}", max(today, chosen.end)))
+
+
+activity_app = typer.Typer(
+    help="Activities outside the pipeline (dialogues, conferences, contests, banners).", no_args_is_help=True
+)
+app.add_typer(activity_app, name="activity")
+
+
+@activity_app.command("add")
+def activity_add(
+    kind: Annotated[str, typer.Option("--kind", help="A kind from activity_kinds in commune.yaml.")],
+    day: Annotated[str, typer.Option("--date", help="e.g. 2026-03-10 or 10/03/2026.")],
+    title: Annotated[str, typer.Option("--title", help="What it was.")],
+    attendees: Annotated[int | None, typer.Option(help="How many took part.")] = None,
+    unit: Annotated[str | None, typer.Option(help="The office that organised it.")] = None,
+    by: Annotated[str, typer.Option("--by", help="Who records it.")] = "Cán bộ Phòng VH-XH",
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Record an activity; it counts toward the rules that count its kind."""
+    with session(workspace) as s:
+        kinds = s.plan.activity_kinds
+        if kind not in kinds:
+            fail(
+                f"Loại hoạt động '{kind}' chưa có trong activity_kinds của commune.yaml; có: "
+                f"{', '.join(f'{k} ({v})' for k, v in kinds.items()) or 'chưa có loại nào'}."
+            )
+        if unit is not None and unit not in s.plan.unit_ids:
+            fail(f"Đơn vị '{unit}' không có trong commune.yaml; chọn một trong: {', '.join(sorted(s.plan.unit_ids))}.")
+        when = parse_local_time(f"{day} 00:00", s.plan).date() if "/" in day or "-" in day else None
+        if when is None:
+            fail(f"Ngày '{day}' không hợp lệ. Ví dụ đúng: 2026-03-10 hoặc 10/03/2026.")
+        _, added = s.ledger.add_activity(kind, when, title, by, attendees, unit)
+        if added:
+            console.print(f"[green]Đã ghi nhận[/] {kinds[kind].lower()} ngày {when:%d/%m/%Y}: {title}", highlight=False)
+        else:
+            console.print("Hoạt động này đã được ghi nhận từ trước; không ghi lại.", highlight=False)
+
+
+@activity_app.command("list")
+def activity_list(
+    workspace: WorkspaceOption = Path("."),
+    period: Annotated[str | None, typer.Option(help="2026-03, 2026-Q1, 2026-H1 or 2026.")] = None,
+) -> None:
+    """List recorded activities."""
+    with session(workspace) as s:
+        chosen = parse_period(period) if period else None
+        rows = s.ledger.activities(chosen.start if chosen else None, chosen.end if chosen else None)
+        table = Table(title=f"Hoạt động ({len(rows)})", title_justify="left")
+        for column in ("Ngày", "Loại", "Nội dung", "Số người"):
+            table.add_column(column)
+        for row in rows:
+            table.add_row(
+                f"{row.day:%d/%m/%Y}",
+                s.plan.activity_kinds.get(row.kind, row.kind),
+                row.title,
+                str(row.attendees or ""),
+            )
+        console.print(table)
 
 
 # --- audio ----------------------------------------------------------------------------------------------------
@@ -687,12 +776,11 @@ def demo(workspace: WorkspaceOption = Path(".")) -> None:
             highlight=False,
         )
 
-        months = sorted({(i.meta.date.year, i.meta.date.month) for i in s.read.items})
-        statuses = []
-        for year, month in months:
-            statuses += quota_status(
-                s.ledger, s.plan, s.items, dt.date(year, month, 1), parse_period(f"{year}-{month:02d}")
-            )
-        console.print(quota_table(statuses, "4. Chỉ tiêu theo tháng"))
+        from .demo import record_sample_activities
+
+        record_sample_activities(s.ledger, s.plan)
+        quarter = parse_period("2026-Q1")
+        statuses = quota_status(s.ledger, s.plan, s.items, quarter.start, quarter)
+        console.print(quota_table(statuses, "4. Chỉ tiêu quý I năm 2026 (cchc report --period 2026-Q1)", quarter.end))
         if failed:
             raise typer.Exit(1)

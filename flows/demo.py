@@ -41,3 +41,22 @@ def record_sample_deliveries(ledger: Ledger, plan: CommunePlan, items: list[Item
                 at = dt.datetime.combine(day + dt.timedelta(days=offset), clock, tz)
                 aired += ledger.mark_aired(item.id, at, DEMO_OPERATOR)[1]
     return published, aired
+
+
+def record_sample_activities(ledger: Ledger, plan: CommunePlan) -> int:
+    """One dialogue and one conference in the first quarter, as the office would record them."""
+    added = 0
+    samples = [
+        (
+            "doi-thoai",
+            dt.date(2026, 3, 20),
+            "Hội nghị đối thoại giữa Chủ tịch UBND xã với Nhân dân quý I",
+            120,
+            "vp-hdnd-ubnd",
+        ),
+        ("hoi-nghi", dt.date(2026, 2, 26), "Tập huấn sử dụng dịch vụ công trực tuyến cho cán bộ thôn", 45, "phvhcc"),
+    ]
+    for kind, day, title, attendees, unit in samples:
+        if kind in plan.activity_kinds:
+            added += ledger.add_activity(kind, day, title, DEMO_EDITOR, attendees, unit)[1]
+    return added

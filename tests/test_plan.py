@@ -16,8 +16,20 @@ def test_sample_plan_is_binh_giang(plan: CommunePlan) -> None:
     assert plan.signatory.name == "Vũ Thị Hòa"
     # topics a–l of the plan (Vietnamese lists skip f and j)
     assert [t.code for t in plan.topics] == list("abcdeghikl")
-    loudspeaker = [q for q in plan.quotas if q.channel == "loudspeaker"]
+    loudspeaker = [q for q in plan.quotas if q.channels == ["loudspeaker"]]
     assert [(q.minimum, q.period) for q in loudspeaker] == [(2, "month")]
+    dialogues = [q for q in plan.quotas if q.activity == "doi-thoai"]
+    assert [(q.minimum, q.period) for q in dialogues] == [(2, "year")]
+    per_office = [q for q in plan.quotas if q.per_unit]
+    assert [(q.minimum, q.period, q.own_topics) for q in per_office] == [(1, "quarter", True)]
+
+
+def test_a_single_channel_is_still_understood(tmp_path: Path) -> None:
+    source = (Path(__file__).parents[1] / "content" / "commune.yaml").read_text(encoding="utf-8")
+    older = source.replace("    channels: [loudspeaker]\n", "    channel: loudspeaker\n")
+    assert older != source
+    plan = load_plan(_write(tmp_path, older))
+    assert plan.quotas[0].channels == ["loudspeaker"]
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -28,7 +40,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_wrong_value_names_file_key_and_line(tmp_path: Path, plan: CommunePlan) -> None:
     source = (Path(__file__).parents[1] / "content" / "commune.yaml").read_text(encoding="utf-8")
-    broken = source.replace("    minimum: 2\n", "    minimum: hai\n")
+    broken = source.replace("    minimum: 2\n", "    minimum: hai\n", 1)
     line = broken.splitlines().index("    minimum: hai") + 1
     with pytest.raises(ConfigError) as caught:
         load_plan(_write(tmp_path, broken))

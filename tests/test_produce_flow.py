@@ -192,10 +192,11 @@ def test_publications_and_airings_reach_the_report(copy: Workspace, capsys: pyte
 
     run = cchc(capsys, "report", "--period", "2026-03", "--format", "csv", "--out", "bao-cao", *root)
     assert run.code == 0
-    with (copy.root / "bao-cao" / "chi-tieu-2026-03.csv").open(encoding="utf-8-sig") as handle:
-        quota_rows = list(csv.DictReader(handle))
-    assert [(r["Thực hiện"], r["Tối thiểu"], r["Đạt"]) for r in quota_rows] == [("2", "2", "Đạt")]
-    with (copy.root / "bao-cao" / "danh-sach-2026-03.csv").open(encoding="utf-8-sig") as handle:
+    with (copy.root / "bao-cao" / "bao-cao-cchc-2026-03-chi-tieu.csv").open(encoding="utf-8-sig") as handle:
+        quota_rows = {r["Chỉ tiêu"]: r for r in csv.DictReader(handle)}
+    loudspeaker = quota_rows["Tin, bài về công tác CCHC trên hệ thống loa truyền thanh xã"]
+    assert (loudspeaker["Thực hiện"], loudspeaker["Kế hoạch"], loudspeaker["Kết quả"]) == ("2", "2", "Đạt")
+    with (copy.root / "bao-cao" / "bao-cao-cchc-2026-03-danh-sach.csv").open(encoding="utf-8-sig") as handle:
         item_rows = list(csv.DictReader(handle))
     by_channel = sorted((r["Kênh"], r["Mã bài"]) for r in item_rows if r["Kênh"] != "Infographic")
     assert by_channel == [

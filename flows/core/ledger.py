@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -144,6 +145,20 @@ class Slug(Base):
     item_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     slug: Mapped[str] = mapped_column(String(200), unique=True)
     assigned_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class Activity(Base):
+    """Work outside the pipeline that counts toward a quota: a dialogue, a conference, a contest, banners hung."""
+
+    __tablename__ = "activities"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(50), index=True)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    attendees: Mapped[int | None] = mapped_column(Integer)
+    unit: Mapped[str | None] = mapped_column(String(50))
+    actor: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class ApprovalStatus(StrEnum):
@@ -304,6 +319,33 @@ class Ledger:
     def approval(self, item: Item) -> Approval:
         return self.approval_of(item, self.approvals().get(item.id, []))
 
+    # activities -------------------------------------------------------------------------------------
+    def add_activity(
+        self, kind: str, day: dt.date, title: str, actor: str, attendees: int | None = None, unit: str | None = None
+    ) -> tuple[Activity, bool]:
+        """Record an activity; the same kind, day and title recorded again is kept once."""
+        with self.session() as session:
+            same = session.scalars(
+                select(Activity).where(Activity.kind == kind, Activity.day == day, Activity.title == title)
+            ).first()
+            if same is not None:
+                return same, False
+            row = Activity(
+                kind=kind, day=day, title=title, attendees=attendees, unit=unit, actor=actor, recorded_at=now_utc()
+            )
+            session.add(row)
+            session.flush()
+            return row, True
+
+    def activities(self, start: dt.date | None = None, end: dt.date | None = None) -> list[Activity]:
+        with self.session() as session:
+            query = select(Activity).order_by(Activity.day, Activity.id)
+            if start is not None:
+                query = query.where(Activity.day >= start)
+            if end is not None:
+                query = query.where(Activity.day < end)
+            return list(session.scalars(query))
+
     # slugs ------------------------------------------------------------------------------------------
     def slugs(self) -> dict[str, str]:
         with self.session() as session:
@@ -348,7 +390,9 @@ class Ledger:
                 latest[key] = row
         return latest
 
-    def record_produced(self, item: Item, channel: str, produced: ProducedFile, actor: str = "cchc") -> Delivery:
+    def record_produced(
+        self, item: Item, channel: str, produced: ProducedFile, actor: str = "cchc", at: dt.datetime | None = None
+    ) -> Delivery:
         """Insert the delivery for this content version, or refresh its file facts when remade."""
         with self.session() as session:
             row = session.scalars(
@@ -356,7 +400,7 @@ class Ledger:
                     Delivery.item_id == item.id, Delivery.channel == channel, Delivery.version == item.content_hash
                 )
             ).one_or_none()
-            at = now_utc()
+            at = at or now_utc()
             if row is None:
                 row = Delivery(
                     item_id=item.id,

@@ -59,6 +59,7 @@ class Unit(Strict):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     name: str = Field(min_length=1)
     short: str | None = None
+    topics: list[str] = Field([], description="Các chủ đề (lĩnh vực cải cách) do đơn vị phụ trách")
 
 
 class Topic(Strict):
@@ -69,14 +70,47 @@ class Topic(Strict):
 
 
 class Quota(Strict):
+    """A target from the plan: at least `minimum` of something per month, quarter or year.
+
+    It counts items delivered on any of `channels` (each item once per period), or logged activities of
+    kind `activity`; `per_unit` makes one target per office (with `own_topics`, on its own reform areas)."""
+
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     name: str = Field(min_length=1)
-    channel: Channel
+    channels: list[Channel] = []
+    activity: str | None = None
     minimum: int = Field(ge=1)
     period: Period
     topic: str | None = None
     unit: str | None = None
+    per_unit: bool = False
+    own_topics: bool = False
     source: str | None = Field(None, description="Căn cứ trong kế hoạch")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_channel(cls, data: object) -> object:
+        if isinstance(data, dict) and "channel" in data:  # `channel: loudspeaker` is short for one channel
+            data = dict(data)
+            data.setdefault("channels", [data.pop("channel")])
+        return data
+
+    @model_validator(mode="after")
+    def _counts_something(self) -> Quota:
+        if bool(self.channels) == bool(self.activity):
+            raise ValueError(
+                f"chỉ tiêu '{self.id}': ghi 'channels' (kênh) hoặc 'activity' (loại hoạt động), một trong hai"
+            )
+        return self
+
+
+class Reporting(Strict):
+    """How and when the report goes upward (Thanh Miện: before the 5th of the quarter's last month)."""
+
+    due_day: int = Field(5, ge=1, le=28)
+    recipients: list[str] = ["UBND tỉnh", "Sở Nội vụ"]
+    filing: str = "Lưu: VT, VHXH."
+    number: str = "Số: …/BC-UBND"
 
 
 class Signatory(Strict):
@@ -148,6 +182,8 @@ class CommunePlan(Strict):
     audio: Audio = Audio()
     style: Style = Style()
     slogans: list[Slogan] = []
+    activity_kinds: dict[str, str] = {}
+    reporting: Reporting = Reporting()
 
     @model_validator(mode="after")
     def _references_exist(self) -> CommunePlan:
@@ -157,7 +193,15 @@ class CommunePlan(Strict):
                 if value.id in seen:
                     raise ValueError(f"mã '{value.id}' bị trùng trong mục {field}")
                 seen.add(value.id)
+        for unit in self.units:
+            for topic in unit.topics:
+                if topic not in self.topic_ids:
+                    raise ValueError(f"đơn vị '{unit.id}': không có chủ đề '{topic}' trong mục topics")
         for quota in self.quotas:
+            if quota.activity and quota.activity not in self.activity_kinds:
+                raise ValueError(
+                    f"chỉ tiêu '{quota.id}': loại hoạt động '{quota.activity}' chưa có trong activity_kinds"
+                )
             if quota.topic and quota.topic not in self.topic_ids:
                 raise ValueError(f"chỉ tiêu '{quota.id}': không có chủ đề '{quota.topic}' trong mục topics")
             if quota.unit and quota.unit not in self.unit_ids:

@@ -1,8 +1,14 @@
-"""Counting what was delivered against the plan's quotas, with the items behind every number."""
+"""Counting what was delivered against the plan's quotas, with the items behind every number.
+
+What counts: a portal post published in the period and not retracted; an item aired on the loudspeakers in
+the period (aired again next month, it counts again next month); an infographic produced in the period;
+a logged activity on its day. An item counts once per rule and period, whatever the channels it went out on.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -10,17 +16,24 @@ from sqlalchemy import select
 from .items import Item
 from .ledger import Delivery, DeliveryState, Event, EventKind, Ledger
 from .periods import ReportPeriod, period_containing
-from .plan import CHANNELS, CommunePlan, Quota
+from .plan import CHANNELS, CommunePlan, Quota, Unit
+
+_QUOTA_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
 @dataclass(frozen=True)
 class Counted:
-    """One item counted for a channel in a period, and the moment that made it count."""
+    """One thing counted in a period: an item on a channel, or an activity, and the moment that made it count."""
 
     item_id: str
-    channel: str
+    channel: str  # portal, infographic, loudspeaker, or "activity"
     at: dt.datetime
+    title: str = ""
+    unit: str | None = None
+    topic: str | None = None
     url: str | None = None
+    kind: str | None = None  # the activity's kind
+    attendees: int | None = None
 
 
 @dataclass
@@ -28,13 +41,16 @@ class QuotaStatus:
     quota: Quota
     period: ReportPeriod
     counted: list[Counted] = field(default_factory=list)
+    unit: Unit | None = None  # the office, for a rule made per office
+
+    @property
+    def label(self) -> str:
+        return f"{self.quota.name} ({self.unit.name})" if self.unit else self.quota.name
 
     @property
     def required(self) -> int:
         """The minimum over this period: a monthly quota of 2 asks 6 of a quarter."""
-        months = (self.period.end.year - self.period.start.year) * 12 + self.period.end.month - self.period.start.month
-        per = _QUOTA_MONTHS[self.quota.period]
-        return self.quota.minimum * max(1, months // per)
+        return self.quota.minimum * max(1, _months(self.period) // _QUOTA_MONTHS[self.quota.period])
 
     @property
     def actual(self) -> int:
@@ -48,55 +64,145 @@ class QuotaStatus:
     def percent(self) -> int:
         return round(100 * self.actual / self.required)
 
+    def outlook(self, today: dt.date) -> str:
+        """Đạt; or, while the period runs, whether the pace so far reaches the minimum by its end."""
+        if self.met:
+            return "đạt"
+        if today >= self.period.end:
+            return "không đạt"
+        if today < self.period.start:
+            return "chưa đến kỳ"
+        elapsed = (today - self.period.start).days + 1
+        total = (self.period.end - self.period.start).days
+        return "có nguy cơ không đạt" if self.actual / elapsed * total < self.required else "đang thực hiện"
 
-_QUOTA_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+def _months(period: ReportPeriod) -> int:
+    return (period.end.year - period.start.year) * 12 + period.end.month - period.start.month
 
 
 def _local_bounds(period: ReportPeriod, plan: CommunePlan) -> tuple[dt.datetime, dt.datetime]:
     tz = plan.commune.tz
-    return (dt.datetime.combine(period.start, dt.time(), tz), dt.datetime.combine(period.end, dt.time(), tz))
+    return dt.datetime.combine(period.start, dt.time(), tz), dt.datetime.combine(period.end, dt.time(), tz)
 
 
-def counted_deliveries(ledger: Ledger, plan: CommunePlan, period: ReportPeriod) -> dict[str, list[Counted]]:
-    """Per channel, the distinct items that count in `period`.
+def _facts_of(row: Delivery, items: dict[str, Item]) -> tuple[str, str | None, str | None]:
+    """Title, office and topic of the version delivered (kept in the ledger), else of the item on disk."""
+    if row.meta:
+        meta = json.loads(row.meta)
+        return meta.get("title", ""), meta.get("unit"), meta.get("topic")
+    item = items.get(row.item_id)
+    return (item.title, item.meta.unit, item.meta.topic) if item else ("", None, None)
 
-    portal: a post published in the period and not retracted; loudspeaker: an item aired in the period
-    (aired again next month, it counts again next month); infographic: an image produced in the period.
-    """
+
+def counted_deliveries(
+    ledger: Ledger, plan: CommunePlan, period: ReportPeriod, items: dict[str, Item] | None = None
+) -> dict[str, list[Counted]]:
+    """Per channel, the distinct items that count in `period`, oldest first."""
+    items = items or {}
     start, end = _local_bounds(period, plan)
-    result: dict[str, dict[str, Counted]] = {channel: {} for channel in CHANNELS}
+    found: dict[str, dict[str, Counted]] = {channel: {} for channel in CHANNELS}
     with ledger.session() as session:
-        for row in session.scalars(select(Delivery).where(Delivery.published_at.is_not(None))):
-            if row.channel == "portal" and row.state != DeliveryState.RETRACTED and start <= row.published_at < end:
-                result["portal"].setdefault(row.item_id, Counted(row.item_id, "portal", row.published_at, row.url))
-        airings = session.scalars(select(Event).where(Event.kind == EventKind.AIRED).order_by(Event.at))
-        for row in airings:
-            if start <= row.at < end:
-                result["loudspeaker"].setdefault(row.item_id, Counted(row.item_id, "loudspeaker", row.at))
-        images = session.scalars(
-            select(Delivery).where(Delivery.channel == "infographic").order_by(Delivery.produced_at)
+        rows = {row.id: row for row in session.scalars(select(Delivery))}
+        for row in sorted(rows.values(), key=lambda r: (r.published_at or r.produced_at, r.id)):
+            title, unit, topic = _facts_of(row, items)
+            if (
+                row.channel == "portal"
+                and row.published_at is not None
+                and row.state != DeliveryState.RETRACTED
+                and start <= row.published_at < end
+            ):
+                found["portal"].setdefault(
+                    row.item_id, Counted(row.item_id, "portal", row.published_at, title, unit, topic, row.url)
+                )
+            if row.channel == "infographic" and start <= row.produced_at < end:
+                found["infographic"].setdefault(
+                    row.item_id, Counted(row.item_id, "infographic", row.produced_at, title, unit, topic)
+                )
+        airings = session.scalars(
+            select(Event).where(Event.kind == EventKind.AIRED, Event.at >= start, Event.at < end).order_by(Event.at)
         )
-        for row in images:
-            if start <= row.produced_at < end:
-                result["infographic"].setdefault(row.item_id, Counted(row.item_id, "infographic", row.produced_at))
-    return {channel: sorted(found.values(), key=lambda c: c.at) for channel, found in result.items()}
+        for event in airings:
+            row = rows.get(event.delivery_id)
+            title, unit, topic = _facts_of(row, items) if row else ("", None, None)
+            found["loudspeaker"].setdefault(
+                event.item_id, Counted(event.item_id, "loudspeaker", event.at, title, unit, topic)
+            )
+    return {channel: sorted(entries.values(), key=lambda c: c.at) for channel, entries in found.items()}
+
+
+def counted_activities(ledger: Ledger, plan: CommunePlan, period: ReportPeriod) -> list[Counted]:
+    tz = plan.commune.tz
+    return [
+        Counted(
+            f"hoat-dong-{row.id}",
+            "activity",
+            dt.datetime.combine(row.day, dt.time(), tz),
+            row.title,
+            row.unit,
+            kind=row.kind,
+            attendees=row.attendees,
+        )
+        for row in ledger.activities(period.start, period.end)
+    ]
+
+
+def _matches(entry: Counted, quota: Quota, unit: Unit | None) -> bool:
+    if quota.topic and entry.topic != quota.topic:
+        return False
+    if quota.unit and entry.unit != quota.unit:
+        return False
+    if unit is not None:
+        if entry.unit != unit.id:
+            return False
+        if quota.own_topics and unit.topics and entry.topic not in unit.topics:
+            return False
+    return True
 
 
 def quota_status(
     ledger: Ledger, plan: CommunePlan, items: dict[str, Item], day: dt.date, period: ReportPeriod | None = None
 ) -> list[QuotaStatus]:
-    """Each quota for the period of its own kind that contains `day` (or for `period` when given)."""
+    """Each quota (one per office for a rule made per office) over the period of its own kind that
+    contains `day`, or over `period` when given."""
     statuses = []
-    cache: dict[str, dict[str, list[Counted]]] = {}
+    deliveries: dict[str, dict[str, list[Counted]]] = {}
+    activities: dict[str, list[Counted]] = {}
     for quota in plan.quotas:
         own = period or period_containing(day, quota.period)
-        if own.key not in cache:
-            cache[own.key] = counted_deliveries(ledger, plan, own)
-        counted = [
-            c
-            for c in cache[own.key][quota.channel]
-            if (quota.topic is None or (c.item_id in items and items[c.item_id].meta.topic == quota.topic))
-            and (quota.unit is None or (c.item_id in items and items[c.item_id].meta.unit == quota.unit))
-        ]
-        statuses.append(QuotaStatus(quota, own, counted))
+        if _months(own) < _QUOTA_MONTHS[quota.period]:
+            # a yearly rule in a quarterly report: shown over its own year, counted to date
+            own = period_containing(own.start, quota.period)
+        if quota.activity:
+            if own.key not in activities:
+                activities[own.key] = counted_activities(ledger, plan, own)
+            pool = [a for a in activities[own.key] if a.kind == quota.activity]
+        else:
+            if own.key not in deliveries:
+                deliveries[own.key] = counted_deliveries(ledger, plan, own, items)
+            first: dict[str, Counted] = {}  # an item counts once, on the first channel that made it count
+            for channel in quota.channels:
+                for entry in deliveries[own.key][channel]:
+                    if entry.item_id not in first or entry.at < first[entry.item_id].at:
+                        first[entry.item_id] = entry
+            pool = sorted(first.values(), key=lambda c: c.at)
+        for unit in plan.units if quota.per_unit else [None]:
+            statuses.append(QuotaStatus(quota, own, [e for e in pool if _matches(e, quota, unit)], unit))
     return statuses
+
+
+def next_report(today: dt.date, plan: CommunePlan) -> tuple[dt.date, str]:
+    """The next report due (before the due day of a quarter's last month) and what it covers."""
+    due_day = plan.reporting.due_day
+    for year in (today.year, today.year + 1):
+        for month in (3, 6, 9, 12):
+            due = dt.date(year, month, due_day)
+            if due >= today:
+                quarter = month // 3
+                covers = [f"quý {['I', 'II', 'III', 'IV'][quarter - 1]}"]
+                if month == 6:
+                    covers.append("6 tháng đầu năm")
+                if month == 12:
+                    covers.append("năm")
+                return due, f"Báo cáo {', '.join(covers)} {year}"
+    raise AssertionError("unreachable")
