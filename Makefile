@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_produce.py
 	$(BIN)/python benchmarks/audio.py
 	$(BIN)/python benchmarks/infographic.py
+	$(BIN)/python benchmarks/report.py
 
 clean:
 	rm -rf output .pytest_cache

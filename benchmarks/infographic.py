@@ -27,9 +27,11 @@ def main() -> None:
             draw_ms.append((drawn - start) * 1000)
             save_ms.append((time.perf_counter() - drawn) * 1000)
     total = [d + s for d, s in zip(draw_ms, save_ms, strict=True)]
-    print(f"portrait 1080×1350, {len(total)} renders of {len(items)} items: "
-          f"draw median {statistics.median(draw_ms):.0f} ms, save median {statistics.median(save_ms):.0f} ms, "
-          f"total median {statistics.median(total):.0f} ms, max {max(total):.0f} ms (target ≤ 150 ms)")
+    print(
+        f"portrait 1080×1350, {len(total)} renders of {len(items)} items: "
+        f"draw median {statistics.median(draw_ms):.0f} ms, save median {statistics.median(save_ms):.0f} ms, "
+        f"total median {statistics.median(total):.0f} ms, max {max(total):.0f} ms (target ≤ 150 ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -75,7 +75,7 @@ class Session:
 def session(workspace: Path) -> Iterator[Session]:
     ws = Workspace.at(workspace)
     plan = ws.load_plan()
-    ledger = Ledger(ws.database_url)
+    ledger = Ledger(ws.database_url, plan.commune.ledger_key)
     try:
         yield Session(ws, plan, ws.read_items(plan), ledger)
     finally:

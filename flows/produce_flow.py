@@ -62,7 +62,7 @@ def produce(
     workspace = Workspace.at(workspace_root)
     plan = workspace.load_plan()
     read = workspace.read_items(plan)
-    ledger = Ledger(workspace.database_url)
+    ledger = Ledger(workspace.database_url, plan.commune.ledger_key)
     try:
         summary = ProduceSummary(plan_work(workspace, read, ledger, only))
         futures = {produce_task.submit(job, plan, workspace): job for job in summary.work.jobs}

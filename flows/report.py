@@ -229,14 +229,17 @@ def to_png(report: Report) -> bytes:
         font=font("Bold", 34),
         fill=rgb("ink", palette),
     )
-    pen.text((40, 80), "■ Kế hoạch   ■ Thực hiện", font=font("Regular", 24), fill=rgb("ink", palette))
-    pen.text((40, 80), "■", font=font("Regular", 24), fill=(190, 190, 190))
-    pen.text((190, 80), "■", font=font("Regular", 24), fill=rgb("primary", palette))
+    legend = font("Regular", 24)
+    pen.rectangle((40, 86, 64, 106), fill=(190, 190, 190))
+    pen.text((74, 80), "Kế hoạch", font=legend, fill=rgb("ink", palette))
+    pen.rectangle((220, 86, 244, 106), fill=rgb("primary", palette))
+    pen.text((254, 80), "Thực hiện", font=legend, fill=rgb("ink", palette))
     top = 140
     scale = (width - left - 120) / max(max(s.required for s in rows), max(s.actual for s in rows), 1)
     for number, status in enumerate(rows):
         y = top + number * row_height
-        label = status.label if len(status.label) <= 46 else status.label[:45] + "…"
+        name = f"   {status.unit.name}" if status.unit else status.quota.name  # per-office rows by the office
+        label = name if len(name) <= 46 else name[:45] + "…"
         pen.text((40, y + 12), label, font=font("Regular", 22), fill=rgb("ink", palette))
         pen.rectangle((left, y + 6, left + status.required * scale, y + 28), fill=(190, 190, 190))
         colour = rgb("primary", palette) if status.met else (198, 40, 40)

@@ -135,3 +135,21 @@ def test_a_ledger_from_an_earlier_version_gains_the_new_columns(tmp_path) -> Non
         assert [(r.item_id, r.state, r.meta) for r in rows] == [("a", "published", None)]  # kept, with the new column
     finally:
         ledger.close()
+
+
+def test_communes_sharing_a_ledger_see_only_their_own_rows(tmp_path, sample_items: dict[str, Item]) -> None:  # noqa: ANN001
+    url = f"sqlite:///{tmp_path / 'tinh.sqlite'}"
+    binh_giang, thanh_mien = Ledger(url, "binh-giang"), Ledger(url, "thanh-mien")
+    item = sample_items["van-hoa-cong-vu"]
+    try:
+        binh_giang.approve(item, "A")
+        binh_giang.record_produced(item, "portal", FILE)
+        binh_giang.add_activity("doi-thoai", dt.date(2026, 3, 1), "Đối thoại", "A")
+        assert thanh_mien.approval(item).status is ApprovalStatus.DRAFT
+        assert thanh_mien.deliveries() == [] and thanh_mien.activities() == [] and thanh_mien.events() == []
+        assert thanh_mien.assign_slugs([item]) == binh_giang.assign_slugs([item])  # the same slug, each its own
+        thanh_mien.record_produced(item, "portal", FILE)  # the same item id in another commune: no clash
+        assert len(binh_giang.deliveries()) == len(thanh_mien.deliveries()) == 1
+    finally:
+        binh_giang.close()
+        thanh_mien.close()

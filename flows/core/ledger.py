@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.sql import Select
 
 from .errors import CchcError
 from .items import Item
@@ -99,6 +100,7 @@ class Event(Base):
 
     __tablename__ = "events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune: Mapped[str] = mapped_column(String(100), default="", server_default="", index=True)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
     kind: Mapped[str] = mapped_column(String(20), index=True)
     item_id: Mapped[str] = mapped_column(String(200), index=True)
@@ -115,8 +117,11 @@ class Event(Base):
 
 class Delivery(Base):
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("item_id", "channel", "version", name="uq_delivery_item_channel_version"),)
+    __table_args__ = (
+        UniqueConstraint("commune", "item_id", "channel", "version", name="uq_delivery_item_channel_version"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune: Mapped[str] = mapped_column(String(100), default="", server_default="", index=True)
     item_id: Mapped[str] = mapped_column(String(200), index=True)
     channel: Mapped[str] = mapped_column(String(20), index=True)
     version: Mapped[str] = mapped_column(String(64))  # the item's content hash
@@ -142,8 +147,10 @@ class Slug(Base):
     """A post's address, fixed the first time it is produced: editing the title never breaks a link."""
 
     __tablename__ = "slugs"
+    __table_args__ = (UniqueConstraint("commune", "slug", name="uq_slug_per_commune"),)
+    commune: Mapped[str] = mapped_column(String(100), primary_key=True, default="", server_default="")
     item_id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    slug: Mapped[str] = mapped_column(String(200))
     assigned_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
@@ -152,6 +159,7 @@ class Activity(Base):
 
     __tablename__ = "activities"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune: Mapped[str] = mapped_column(String(100), default="", server_default="", index=True)
     kind: Mapped[str] = mapped_column(String(50), index=True)
     day: Mapped[dt.date] = mapped_column(Date, index=True)
     title: Mapped[str] = mapped_column(String(500))
@@ -216,11 +224,14 @@ def _add_missing_columns(engine: Engine) -> None:
             for column in table.columns:
                 if column.name not in have:
                     kind = column.type.compile(dialect=engine.dialect)
-                    connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
+                    default = f" DEFAULT '{column.server_default.arg}'" if column.server_default is not None else ""
+                    connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}{default}'))
 
 
 class Ledger:
-    def __init__(self, url: str):
+    def __init__(self, url: str, commune: str = ""):
+        # One database may hold many communes (a province's Postgres); each reads and writes only its own rows.
+        self.commune = commune
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.engine = create_engine(url)
@@ -229,6 +240,10 @@ class Ledger:
         Base.metadata.create_all(self.engine)
         _add_missing_columns(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def select(self, model: type[Base]) -> Select:
+        """A query on this commune's rows of `model`."""
+        return select(model).where(model.commune == self.commune)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -239,8 +254,8 @@ class Ledger:
         self.engine.dispose()
 
     # events -----------------------------------------------------------------------------------------
-    @staticmethod
     def _event(
+        self,
         session: Session,
         kind: EventKind,
         item_id: str,
@@ -253,6 +268,7 @@ class Ledger:
         detail: dict[str, Any] | None = None,
     ) -> Event:
         row = Event(
+            commune=self.commune,
             at=at or now_utc(),
             kind=kind,
             item_id=item_id,
@@ -267,7 +283,7 @@ class Ledger:
 
     def events(self, item_id: str | None = None) -> list[Event]:
         with self.session() as session:
-            query = select(Event).order_by(Event.at, Event.id)
+            query = self.select(Event).order_by(Event.at, Event.id)
             if item_id:
                 query = query.where(Event.item_id == item_id)
             return list(session.scalars(query))
@@ -295,7 +311,7 @@ class Ledger:
         decisions: dict[str, list[Event]] = {}
         with self.session() as session:
             query = (
-                select(Event)
+                self.select(Event)
                 .where(Event.kind.in_([EventKind.APPROVED, EventKind.REJECTED]))
                 .order_by(Event.at, Event.id)
             )
@@ -326,12 +342,19 @@ class Ledger:
         """Record an activity; the same kind, day and title recorded again is kept once."""
         with self.session() as session:
             same = session.scalars(
-                select(Activity).where(Activity.kind == kind, Activity.day == day, Activity.title == title)
+                self.select(Activity).where(Activity.kind == kind, Activity.day == day, Activity.title == title)
             ).first()
             if same is not None:
                 return same, False
             row = Activity(
-                kind=kind, day=day, title=title, attendees=attendees, unit=unit, actor=actor, recorded_at=now_utc()
+                commune=self.commune,
+                kind=kind,
+                day=day,
+                title=title,
+                attendees=attendees,
+                unit=unit,
+                actor=actor,
+                recorded_at=now_utc(),
             )
             session.add(row)
             session.flush()
@@ -339,7 +362,7 @@ class Ledger:
 
     def activities(self, start: dt.date | None = None, end: dt.date | None = None) -> list[Activity]:
         with self.session() as session:
-            query = select(Activity).order_by(Activity.day, Activity.id)
+            query = self.select(Activity).order_by(Activity.day, Activity.id)
             if start is not None:
                 query = query.where(Activity.day >= start)
             if end is not None:
@@ -349,7 +372,7 @@ class Ledger:
     # slugs ------------------------------------------------------------------------------------------
     def slugs(self) -> dict[str, str]:
         with self.session() as session:
-            return {row.item_id: row.slug for row in session.scalars(select(Slug))}
+            return {row.item_id: row.slug for row in session.scalars(self.select(Slug))}
 
     def assign_slugs(self, items: list[Item]) -> dict[str, str]:
         """Each item's slug: the one it already has, else one made from its title, unique in the workspace
@@ -357,7 +380,7 @@ class Ledger:
         from slugify import slugify
 
         with self.session() as session:
-            taken = {row.item_id: row.slug for row in session.scalars(select(Slug))}
+            taken = {row.item_id: row.slug for row in session.scalars(self.select(Slug))}
             used = set(taken.values())
             for item in sorted(items, key=lambda i: (i.meta.date, i.id)):
                 if item.id in taken:
@@ -366,7 +389,7 @@ class Ledger:
                 candidate, number = base, 2
                 while candidate in used:
                     candidate, number = f"{base}-{number}", number + 1
-                session.add(Slug(item_id=item.id, slug=candidate, assigned_at=now_utc()))
+                session.add(Slug(commune=self.commune, item_id=item.id, slug=candidate, assigned_at=now_utc()))
                 taken[item.id] = candidate
                 used.add(candidate)
             return taken
@@ -374,7 +397,7 @@ class Ledger:
     # deliveries -------------------------------------------------------------------------------------
     def deliveries(self, item_id: str | None = None, channel: str | None = None) -> list[Delivery]:
         with self.session() as session:
-            query = select(Delivery).order_by(Delivery.item_id, Delivery.channel, Delivery.produced_at)
+            query = self.select(Delivery).order_by(Delivery.item_id, Delivery.channel, Delivery.produced_at)
             if item_id:
                 query = query.where(Delivery.item_id == item_id)
             if channel:
@@ -396,13 +419,14 @@ class Ledger:
         """Insert the delivery for this content version, or refresh its file facts when remade."""
         with self.session() as session:
             row = session.scalars(
-                select(Delivery).where(
+                self.select(Delivery).where(
                     Delivery.item_id == item.id, Delivery.channel == channel, Delivery.version == item.content_hash
                 )
             ).one_or_none()
             at = at or now_utc()
             if row is None:
                 row = Delivery(
+                    commune=self.commune,
                     item_id=item.id,
                     channel=channel,
                     version=item.content_hash,
@@ -445,7 +469,7 @@ class Ledger:
 
     def _current(self, session: Session, item_id: str, channel: str) -> Delivery:
         row = session.scalars(
-            select(Delivery)
+            self.select(Delivery)
             .where(Delivery.item_id == item_id, Delivery.channel == channel)
             .order_by(Delivery.produced_at.desc(), Delivery.id.desc())
             .limit(1)
@@ -459,7 +483,7 @@ class Ledger:
         """Items whose portal post went live for an earlier version than the one on disk now."""
         live: dict[str, set[str]] = {}
         with self.session() as session:
-            query = select(Delivery).where(Delivery.channel == "portal", Delivery.state == DeliveryState.PUBLISHED)
+            query = self.select(Delivery).where(Delivery.channel == "portal", Delivery.state == DeliveryState.PUBLISHED)
             for row in session.scalars(query):
                 live.setdefault(row.item_id, set()).add(row.version)
         return [item for item in items if item.id in live and item.content_hash not in live[item.id]]
@@ -508,7 +532,7 @@ class Ledger:
             row = self._current(session, item_id, "loudspeaker")
             at_utc = at.astimezone(dt.UTC)
             duplicate = session.scalars(
-                select(Event).where(Event.kind == EventKind.AIRED, Event.delivery_id == row.id, Event.at == at_utc)
+                self.select(Event).where(Event.kind == EventKind.AIRED, Event.delivery_id == row.id, Event.at == at_utc)
             ).first()
             if duplicate is not None:
                 return row, False

@@ -27,6 +27,9 @@ class Strict(BaseModel):
 
 
 class Commune(Strict):
+    id: str | None = Field(
+        None, pattern=r"^[a-z0-9-]+$", description="Mã của xã trong sổ theo dõi dùng chung (nhiều xã trên một Postgres)"
+    )
     name: str = Field(min_length=1, description="Tên xã, không kèm chữ 'xã'")
     kind: str = "xã"
     province: str = Field(min_length=1)
@@ -44,6 +47,11 @@ class Commune(Strict):
     @property
     def full_name(self) -> str:
         return f"{self.kind} {self.name}"
+
+    @property
+    def ledger_key(self) -> str:
+        """This commune's rows in a shared ledger ("" for a workspace with a ledger of its own)."""
+        return self.id or ""
 
     @property
     def category_url(self) -> str:

@@ -11,8 +11,6 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
 from .items import Item
 from .ledger import Delivery, DeliveryState, Event, EventKind, Ledger
 from .periods import ReportPeriod, period_containing
@@ -103,7 +101,7 @@ def counted_deliveries(
     start, end = _local_bounds(period, plan)
     found: dict[str, dict[str, Counted]] = {channel: {} for channel in CHANNELS}
     with ledger.session() as session:
-        rows = {row.id: row for row in session.scalars(select(Delivery))}
+        rows = {row.id: row for row in session.scalars(ledger.select(Delivery))}
         for row in sorted(rows.values(), key=lambda r: (r.published_at or r.produced_at, r.id)):
             title, unit, topic = _facts_of(row, items)
             if (
@@ -120,7 +118,9 @@ def counted_deliveries(
                     row.item_id, Counted(row.item_id, "infographic", row.produced_at, title, unit, topic)
                 )
         airings = session.scalars(
-            select(Event).where(Event.kind == EventKind.AIRED, Event.at >= start, Event.at < end).order_by(Event.at)
+            ledger.select(Event)
+            .where(Event.kind == EventKind.AIRED, Event.at >= start, Event.at < end)
+            .order_by(Event.at)
         )
         for event in airings:
             row = rows.get(event.delivery_id)
