@@ -412,23 +412,133 @@ def publish(
 
 @app.command()
 def aired(
-    item_id: Annotated[str, typer.Argument(help="Item id.")],
-    at: Annotated[str, typer.Option("--at", help="When it aired, e.g. '2026-03-05 06:15'.")],
+    item_id: Annotated[str | None, typer.Argument(help="Item id (with --at).")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="When it aired, e.g. '2026-03-05 06:15'.")] = None,
+    slot: Annotated[
+        str | None, typer.Option("--slot", help="Confirm a whole scheduled slot, e.g. 2026-03-05-sang.")
+    ] = None,
+    import_: Annotated[Path | None, typer.Option("--import", help="A CSV log from a loudspeaker system.")] = None,
     by: Annotated[str, typer.Option("--by", help="Who confirms it.")] = "Nhân viên đài truyền thanh",
     workspace: WorkspaceOption = Path("."),
 ) -> None:
-    """Record that an item's audio was aired on the loudspeakers at TIME."""
+    """Confirm airings: one item at a time, a scheduled slot, or a log exported by the loudspeaker system."""
     with session(workspace) as s:
-        s.item(item_id)
-        when = parse_local_time(at, s.plan)
-        _, changed = s.ledger.mark_aired(item_id, when, by)
-        if changed:
-            console.print(f"[green]Đã ghi nhận phát thanh[/] '{item_id}' lúc {local(when, s.plan)}.", highlight=False)
+        confirmations: list[tuple[str, dt.datetime, str]] = []
+        if slot:
+            confirmations += _slot_airings(s, slot)
+        if import_:
+            confirmations += _imported_airings(s, import_)
+        if item_id or at:
+            if not (item_id and at):
+                fail(
+                    "Ghi nhận một lần phát cần cả mã bài và thời điểm, ví dụ: "
+                    "cchc aired MA-BAI --at '2026-03-05 06:15'."
+                )
+            confirmations.append((item_id, parse_local_time(at, s.plan), "dòng lệnh"))
+        if not confirmations:
+            fail("Chưa có gì để ghi nhận: dùng MA-BAI --at THỜI-ĐIỂM, --slot NGÀY-KHUNG-GIỜ hoặc --import TỆP.csv.")
+        for item, when, origin in confirmations:
+            s.item(item)
+            _, changed = s.ledger.mark_aired(item, when, by)
+            state = "[green]Đã ghi nhận phát thanh[/]" if changed else "Đã ghi nhận từ trước, không ghi lại:"
+            console.print(f"{state} '{item}' lúc {local(when, s.plan)} ({origin}).", highlight=False)
+
+
+def _slot_airings(s: Session, key: str) -> list[tuple[str, dt.datetime, str]]:
+    """The items scheduled in a slot, one after another from its start, as the schedule planned them."""
+    month = key[:7]
+    plan_file = s.workspace.output_dir / "schedule" / month / "lich-phat.json"
+    if not plan_file.is_file():
+        fail(f"Chưa có lịch phát tháng {month}: chạy 'cchc schedule --month {month}' trước.")
+    slots = {entry["key"]: entry for entry in json.loads(plan_file.read_text(encoding="utf-8"))["slots"]}
+    chosen = slots.get(key.replace("/", "-"))
+    if chosen is None or not chosen["entries"]:
+        fail(f"Không có khung giờ '{key}' có bài trong lịch tháng {month}. Ví dụ đúng: {month}-05-sang.")
+    moment = dt.datetime.fromisoformat(chosen["start"])
+    found = []
+    for entry in chosen["entries"]:
+        found.append((entry["item"], moment, f"khung giờ {key}"))
+        moment += dt.timedelta(seconds=round(entry["duration_seconds"]) + s.plan.broadcast.gap_seconds)
+    return found
+
+
+def _imported_airings(s: Session, path: Path) -> list[tuple[str, dt.datetime, str]]:
+    """A loudspeaker system's log: a column with the item (its id, or the MP3's file name) and one with the time."""
+    import csv
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"Không đọc được {path}: {exc}")
+    reader = csv.DictReader(text.splitlines())
+    columns = {name.strip().lower(): name for name in reader.fieldnames or []}
+    item_column = next((columns[c] for c in ("item", "mã bài", "ma bai", "file", "tệp", "tep") if c in columns), None)
+    time_column = next(
+        (columns[c] for c in ("time", "at", "thời điểm", "thoi diem", "played_at") if c in columns), None
+    )
+    if item_column is None or time_column is None:
+        fail(
+            f"{path}: cần một cột mã bài (item hoặc file) và một cột thời điểm (time); các cột đang có: "
+            f"{', '.join(reader.fieldnames or [])}."
+        )
+    found, problems = [], []
+    for line, row in enumerate(reader, 2):
+        item = Path(row[item_column].strip()).stem
+        try:
+            found.append((item, parse_local_time(row[time_column], s.plan), f"{path.name} dòng {line}"))
+        except CchcError as exc:
+            problems.append(f"{path.name}, dòng {line}: {exc}")
+        if item not in s.items:
+            problems.append(f"{path.name}, dòng {line}: không có bài '{item}'.")
+            found = [f for f in found if f[0] != item or f[2] != f"{path.name} dòng {line}"]
+    for problem in problems:
+        errors.print(f"[yellow]Bỏ qua[/] {problem}", highlight=False)
+    return found
+
+
+@app.command()
+def schedule(
+    month: Annotated[str | None, typer.Option(help="e.g. 2026-03 (default: this month).")] = None,
+    week: Annotated[str | None, typer.Option(help="An ISO week instead, e.g. 2026-W10.")] = None,
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Plan the loudspeaker broadcasts and write the playlists, calendar, run sheet, CSV and JSON."""
+    from .pipeline import build_schedule
+
+    with session(workspace) as s:
+        now = dt.datetime.now(s.plan.commune.tz)
+        if week:
+            try:
+                first = dt.date.fromisocalendar(int(week[:4]), int(week.split("W")[-1]), 1)
+            except (ValueError, IndexError):
+                fail(f"Tuần '{week}' không hợp lệ. Ví dụ đúng: 2026-W10.")
+            end = first + dt.timedelta(days=7)
         else:
-            console.print(
-                f"Lần phát '{item_id}' lúc {local(when, s.plan)} đã được ghi nhận từ trước; không ghi lại.",
-                highlight=False,
+            chosen = parse_period(month or f"{now.year}-{now.month:02d}")
+            if "-Q" in chosen.key or "-H" in chosen.key or len(chosen.key) == 4:
+                fail("Lịch phát lập theo tháng (--month 2026-03) hoặc theo tuần (--week 2026-W10).")
+            first, end = chosen.start, chosen.end
+        plan_, files = build_schedule(s.workspace, s.plan, s.read, s.ledger, first, end, now)
+        busy = [run for run in plan_.runs if run.entries]
+        items = {e.bulletin.item_id for run in busy for e in run.entries}
+        console.print(
+            f"Lịch phát từ {first:%d/%m/%Y} đến {end - dt.timedelta(days=1):%d/%m/%Y}: {len(items)} tin, bài, "
+            f"{sum(len(r.entries) for r in busy)} lượt phát trong {len(busy)} khung giờ."
+        )
+        unconfirmed = [(run, e) for run in busy for e in run.entries if not e.confirmed and run.end <= now]
+        if unconfirmed:
+            errors.print(
+                f"[yellow]Chưa xác nhận ({len(unconfirmed)} lượt đã qua giờ phát):[/] "
+                f"xác nhận bằng 'cchc aired --slot NGÀY-KHUNG-GIỜ' hoặc 'cchc aired --import TỆP.csv'."
             )
+        for problem in plan_.problems:
+            errors.print(f"[yellow]Lưu ý:[/] {problem}", highlight=False)
+        folder = files[0].parent if files else s.workspace.output_dir / "schedule"
+        console.print(
+            f"Tệp lịch phát: {folder} (danh sách phát .m3u8, lich-phat.csv, lich-phat.ics, "
+            "lich-phat.html để in, lich-phat.json)",
+            highlight=False,
+        )
 
 
 @app.command()

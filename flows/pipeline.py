@@ -163,3 +163,61 @@ def build_portal_site(
     from .channels.portal_site import build_site
 
     return build_site(workspace, plan, site_posts(ledger, items), force)
+
+
+def bulletins_to_air(read: ItemsRead, ledger: Ledger, plan: CommunePlan) -> list:
+    """Approved items whose current MP3 is this version: what the schedule may play, with true durations."""
+    import datetime as dt
+
+    from .channels.schedule import Bulletin
+
+    decisions = ledger.approvals()
+    current = ledger.current_deliveries()
+    found = []
+    for item in read.items:
+        row = current.get((item.id, "loudspeaker"))
+        approval = ledger.approval_of(item, decisions.get(item.id, []))
+        if row is None or row.version != item.content_hash or approval.status is not ApprovalStatus.APPROVED:
+            continue
+        last = item.meta.valid_until or item.meta.date + dt.timedelta(days=plan.broadcast.valid_days - 1)
+        found.append(
+            Bulletin(
+                item.id, item.title, row.path, row.duration_seconds or 0.0, item.meta.priority, item.meta.date, last
+            )
+        )
+    return found
+
+
+def build_schedule(
+    workspace: Workspace, plan: CommunePlan, read: ItemsRead, ledger: Ledger, first, end, now
+) -> tuple[object, list[Path]]:
+    """Plan [first, end) and write output/schedule/<month>/: M3U8 per slot, CSV, iCalendar, run sheet, JSON."""
+    import csv
+    import io
+
+    from .channels import schedule as sched
+    from .core.ledger import EventKind
+
+    confirmed = [(e.item_id, e.at) for e in ledger.events() if e.kind == EventKind.AIRED]
+    minimum = max(
+        (q.minimum for q in plan.quotas if q.channels == ["loudspeaker"] and q.period == "month" and not q.per_unit),
+        default=0,
+    )
+    schedule = sched.plan_month(plan, first, end, bulletins_to_air(read, ledger, plan), confirmed, minimum)
+    folder = workspace.output_dir / "schedule" / schedule.month
+    files: dict[Path, bytes] = {
+        folder / f"{run.key}.m3u8": sched.m3u8(run).encode("utf-8") for run in schedule.runs if run.entries
+    }
+    table = io.StringIO()
+    csv.writer(table, lineterminator="\r\n").writerows(sched.csv_rows(schedule, now))
+    files[folder / "lich-phat.csv"] = table.getvalue().encode("utf-8-sig")
+    files[folder / "lich-phat.ics"] = sched.ics(schedule, plan)
+    files[folder / "lich-phat.html"] = sched.run_sheet(schedule, plan, now).encode("utf-8")
+    files[folder / "lich-phat.json"] = sched.as_json(schedule, now).encode("utf-8")
+    for stale in folder.glob("*.m3u8") if folder.is_dir() else []:
+        if stale not in files:
+            stale.unlink()  # a slot that no longer has anything to play
+    for path, data in files.items():
+        if not path.is_file() or path.read_bytes() != data:
+            write_atomic(path, data)
+    return schedule, sorted(files)

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -49,6 +50,10 @@ class FrontMatter(BaseModel):
     facts: list[Fact] = []
     hotline: str | None = None
     source: Source | None = None
+    # Thông tư 39/2020/TT-BTTTT: thông thường (the commune picks the slot), ưu tiên (first in the next slot),
+    # khẩn cấp (airs at once, the next slot is pre-empted)
+    priority: Literal["thuong", "uu-tien", "khan-cap"] = "thuong"
+    valid_until: dt.date | None = None
 
     @field_validator("hotline", mode="before")
     @classmethod

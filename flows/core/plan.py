@@ -181,6 +181,42 @@ class Slogan(Strict):
     source: str | None = None
 
 
+class Slot(Strict):
+    """A daily (or weekday) broadcast slot "suited to the people's daily routine"."""
+
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    name: str
+    start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    end: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    weekdays: list[int] = Field([1, 2, 3, 4, 5, 6, 7], description="1 = thứ Hai … 7 = Chủ nhật")
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Slot:
+        if self.end <= self.start:
+            raise ValueError(f"khung giờ '{self.id}': giờ kết thúc phải sau giờ bắt đầu")
+        return self
+
+
+class Zone(Strict):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    name: str
+    villages: list[str] = []
+
+
+class Broadcast(Strict):
+    """The loudspeaker schedule: slots, zones, repeats (Thông tư 39/2020/TT-BTTTT priorities on the items)."""
+
+    slots: list[Slot] = [
+        Slot(id="sang", name="Buổi sáng", start="06:00", end="06:30"),
+        Slot(id="chieu", name="Buổi chiều", start="17:30", end="18:00"),
+    ]
+    zones: list[Zone] = [Zone(id="toan-xa", name="Toàn xã")]
+    airings_per_item: int = Field(3, ge=1, le=30)
+    min_spacing_hours: float = Field(20, ge=0)
+    gap_seconds: int = Field(10, ge=0, le=300)
+    valid_days: int = Field(30, ge=1, le=365, description="Số ngày phát một bài, kể từ ngày của bài")
+
+
 class CommunePlan(Strict):
     commune: Commune
     units: list[Unit] = Field(min_length=1)
@@ -192,6 +228,7 @@ class CommunePlan(Strict):
     slogans: list[Slogan] = []
     activity_kinds: dict[str, str] = {}
     reporting: Reporting = Reporting()
+    broadcast: Broadcast = Broadcast()
 
     @model_validator(mode="after")
     def _references_exist(self) -> CommunePlan:
