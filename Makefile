@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/audio.py
 	$(BIN)/python benchmarks/infographic.py
 	$(BIN)/python benchmarks/report.py
+	$(BIN)/python benchmarks/ingest.py
 
 clean:
 	rm -rf output .pytest_cache

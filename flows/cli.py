@@ -584,6 +584,44 @@ def preview(
         server.server_close()
 
 
+@app.command()
+def ingest(
+    feed: Annotated[
+        list[str] | None, typer.Option("--feed", help="A feed URL or file instead of the configured ones.")
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for each feed.")] = 15.0,
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Take CCHC news from RSS/Atom feeds into content/items/inbox/ as drafts awaiting approval."""
+    from .core.plan import Feed
+    from .ingest import ingest as run_ingest
+
+    with session(workspace) as s:
+        feeds = [Feed(name=url, url=url) for url in feed] if feed else None
+        if feeds is None and not s.plan.feeds:
+            fail("Chưa có nguồn tin nào: thêm mục feeds trong content/commune.yaml, hoặc dùng --feed ĐỊA-CHỈ.")
+        results = run_ingest(s.workspace, s.plan, s.ledger, feeds, timeout)
+        for result in results:
+            name = result.feed.name
+            if result.error:
+                errors.print(f"[bold red]Lỗi nguồn tin[/] '{name}': {result.error}", highlight=False)
+                continue
+            if result.not_modified:
+                console.print(f"'{name}': không có gì mới (máy chủ báo chưa thay đổi).", highlight=False)
+                continue
+            for warning in result.warnings:
+                errors.print(f"[yellow]Lưu ý[/] '{name}': {warning}", highlight=False)
+            console.print(
+                f"'{name}': {len(result.drafts)} bài mới vào hộp chờ duyệt, {result.skipped} tin bỏ qua "
+                "(không về CCHC hoặc đã lấy trước đây).",
+                highlight=False,
+            )
+            for path in result.drafts:
+                console.print(f"  + {path.relative_to(s.workspace.root)}", highlight=False)
+        if any(r.error for r in results):
+            raise typer.Exit(1)
+
+
 # --- quotas and reports ----------------------------------------------------------------------------------------
 OUTLOOK_STYLE = {
     "đạt": "green",

@@ -34,6 +34,7 @@ class Source(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str
     url: str | None = Field(None, pattern=r"^https?://")
+    published: str | None = None  # when the source published it, ISO 8601 with +07:00
 
 
 class FrontMatter(BaseModel):

@@ -169,6 +169,29 @@ class Activity(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
+class FeedEntry(Base):
+    """A feed entry already taken in, by guid, link and normalised title: a later run adds it again never."""
+
+    __tablename__ = "feed_entries"
+    __table_args__ = (UniqueConstraint("commune", "key", name="uq_feed_entry"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune: Mapped[str] = mapped_column(String(100), default="", server_default="", index=True)
+    key: Mapped[str] = mapped_column(String(700))
+    feed: Mapped[str] = mapped_column(String(500))
+    item_id: Mapped[str | None] = mapped_column(String(200))
+    seen_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class FeedState(Base):
+    """What a feed's server last said, for conditional GET (ETag, Last-Modified)."""
+
+    __tablename__ = "feed_states"
+    commune: Mapped[str] = mapped_column(String(100), primary_key=True, default="", server_default="")
+    feed: Mapped[str] = mapped_column(String(500), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    modified: Mapped[str | None] = mapped_column(String(100))
+
+
 class ApprovalStatus(StrEnum):
     DRAFT = "draft"
     APPROVED = "approved"
@@ -368,6 +391,38 @@ class Ledger:
             if end is not None:
                 query = query.where(Activity.day < end)
             return list(session.scalars(query))
+
+    # feeds ------------------------------------------------------------------------------------------
+    def seen_keys(self) -> set[str]:
+        with self.session() as session:
+            return set(session.scalars(self.select(FeedEntry).with_only_columns(FeedEntry.key)))
+
+    def remember_many(self, entries: list[tuple[list[str], str | None]], feed: str) -> None:
+        """Every entry of a feed run in one transaction (one commit, not one per entry)."""
+        keys = [key for entry_keys, _ in entries for key in entry_keys]
+        with self.session() as session:
+            query = self.select(FeedEntry).with_only_columns(FeedEntry.key).where(FeedEntry.key.in_(keys))
+            have = set(session.scalars(query))
+            for entry_keys, item_id in entries:
+                for key in dict.fromkeys(entry_keys):
+                    if key not in have:
+                        have.add(key)
+                        session.add(
+                            FeedEntry(commune=self.commune, key=key, feed=feed, item_id=item_id, seen_at=now_utc())
+                        )
+
+    def feed_state(self, feed: str) -> tuple[str | None, str | None]:
+        with self.session() as session:
+            row = session.scalars(self.select(FeedState).where(FeedState.feed == feed)).first()
+            return (row.etag, row.modified) if row else (None, None)
+
+    def save_feed_state(self, feed: str, etag: str | None, modified: str | None) -> None:
+        with self.session() as session:
+            row = session.scalars(self.select(FeedState).where(FeedState.feed == feed)).first()
+            if row is None:
+                session.add(FeedState(commune=self.commune, feed=feed, etag=etag, modified=modified))
+            else:
+                row.etag, row.modified = etag, modified
 
     # slugs ------------------------------------------------------------------------------------------
     def slugs(self) -> dict[str, str]:

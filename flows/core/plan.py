@@ -217,6 +217,16 @@ class Broadcast(Strict):
     valid_days: int = Field(30, ge=1, le=365, description="Số ngày phát một bài, kể từ ngày của bài")
 
 
+class Feed(Strict):
+    """An RSS or Atom feed whose CCHC news lands in the approval inbox as drafts."""
+
+    name: str = Field(min_length=1)
+    url: str = Field(min_length=1, description="http(s) address, or a file path relative to the workspace")
+    topic: str | None = None
+    unit: str | None = None
+    keywords: list[str] = Field([], description="Chỉ lấy tin có một trong các từ này (ngoài từ khóa của chủ đề)")
+
+
 class CommunePlan(Strict):
     commune: Commune
     units: list[Unit] = Field(min_length=1)
@@ -229,6 +239,7 @@ class CommunePlan(Strict):
     activity_kinds: dict[str, str] = {}
     reporting: Reporting = Reporting()
     broadcast: Broadcast = Broadcast()
+    feeds: list[Feed] = []
 
     @model_validator(mode="after")
     def _references_exist(self) -> CommunePlan:
