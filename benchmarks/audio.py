@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import tempfile
 import time
@@ -21,6 +20,7 @@ import numpy as np  # noqa: E402
 
 from flows.channels.loudspeaker import bulletin_script, chime  # noqa: E402
 from flows.core.workspace import BUILTIN_ROOT, Workspace  # noqa: E402
+from flows.speech.audio import ebur128  # noqa: E402
 from flows.speech.engines import synthesize  # noqa: E402
 from flows.speech.master import MasterSettings, encode_mp3, master, to_array, to_pcm  # noqa: E402
 from flows.speech.normalize import normalize  # noqa: E402
@@ -44,16 +44,6 @@ def bulletins() -> list[list[str]]:
             lines = lines[:-2] + lines[-1:]
         scripts.append(lines)
     return scripts
-
-
-def ebur128(path: Path) -> float:
-    out = subprocess.run(
-        [FFMPEG, "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128", "-f", "null", "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stderr
-    return float(re.findall(r"I:\s+(-?[\d.]+) LUFS", out)[-1])
 
 
 def loudnorm_two_pass(wav: Path, mp3: Path) -> float:
@@ -135,7 +125,17 @@ def main() -> None:
             )
             theirs = loudnorm_two_pass(wav, theirs_mp3)
             seconds = len(raw) / rate
-            rows.append((number, words, seconds, seconds / ours, ebur128(path), seconds / theirs, ebur128(theirs_mp3)))
+            rows.append(
+                (
+                    number,
+                    words,
+                    seconds,
+                    seconds / ours,
+                    ebur128(path).integrated_lufs,
+                    seconds / theirs,
+                    ebur128(theirs_mp3).integrated_lufs,
+                )
+            )
     print("bulletin  words  audio s | chain ×realtime  LUFS | ffmpeg loudnorm 2-pass ×realtime  LUFS")
     for number, words, seconds, ours, our_lufs, theirs, their_lufs in rows:
         print(

@@ -22,7 +22,6 @@ from ..core.errors import ConfigError, SourceProblem
 from ..core.text import nfc
 from ..core.yamlsource import load_yaml_file
 
-WEIGHTS = ("Regular", "Medium", "SemiBold", "Bold", "ExtraBold", "Black")
 Box = tuple[int, int, int, int]  # left, top, right, bottom
 
 

@@ -26,9 +26,6 @@ class ReportPeriod:
             return f"{'6 tháng đầu' if self.start.month == 1 else '6 tháng cuối'} năm {year}"
         return f"năm {year}"
 
-    def contains(self, day: dt.date) -> bool:
-        return self.start <= day < self.end
-
     def days_left(self, today: dt.date) -> int:
         return max(0, (self.end - max(today, self.start)).days)
 

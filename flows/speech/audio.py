@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
+import subprocess
 import warnings
+from dataclasses import dataclass
+from pathlib import Path
 
 import imageio_ffmpeg
 
@@ -22,4 +26,22 @@ def decode_mp3(data: bytes) -> AudioSegment:
     return AudioSegment.from_file(io.BytesIO(data), format="mp3", codec="mp3")
 
 
-__all__ = ["AudioSegment", "Sine", "decode_mp3", "normalize"]
+@dataclass(frozen=True)
+class R128:
+    integrated_lufs: float
+    true_peak_dbtp: float
+
+
+def ebur128(path: Path) -> R128:
+    """A file's loudness and true peak read by ffmpeg's own EBU R128 meter: independent of the meter the
+    broadcast master uses, so the tests and benchmarks check the master against someone else's ruler."""
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path),
+               "-af", "ebur128=peak=true", "-f", "null", "-"]  # fmt: skip
+    stderr = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120).stderr
+    summary = stderr[stderr.rindex("Summary:") :]
+    integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary)[1])
+    peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)[1])
+    return R128(integrated, peak)
+
+
+__all__ = ["R128", "AudioSegment", "Sine", "decode_mp3", "ebur128", "normalize"]
