@@ -8,7 +8,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from flows.channels import infographic
+from flows.channels import cards
 from flows.core.workspace import BUILTIN_ROOT, Workspace
 
 
@@ -16,14 +16,14 @@ def main() -> None:
     workspace = Workspace(BUILTIN_ROOT)
     plan = workspace.load_plan()
     items = workspace.read_items(plan).items
-    infographic.png(infographic.draw("portrait", items[0], plan, workspace).image)  # fonts and layout loaded once
+    cards.png(cards.draw("portrait", items[0], plan, workspace).image)  # fonts and layout loaded once
     draw_ms, save_ms = [], []
     for _ in range(3):
         for item in items:
             start = time.perf_counter()
-            image = infographic.draw("portrait", item, plan, workspace).image
+            image = cards.draw("portrait", item, plan, workspace).image
             drawn = time.perf_counter()
-            infographic.png(image)
+            cards.png(image)
             draw_ms.append((drawn - start) * 1000)
             save_ms.append((time.perf_counter() - drawn) * 1000)
     total = [d + s for d, s in zip(draw_ms, save_ms, strict=True)]

@@ -9,10 +9,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from flows.core.ledger import Ledger
 from flows.core.plan import Feed
+from flows.core.session import open_session
 from flows.core.workspace import init_workspace
-from flows.ingest import ingest
+from flows.feeds import ingest
 
 TOPICS = ["dịch vụ công trực tuyến", "thủ tục hành chính", "chỉ số SIPAS", "văn hóa công vụ", "chuyển đổi số"]
 
@@ -38,14 +38,13 @@ def main() -> None:
         ws = init_workspace(Path(tmp) / "ws", with_samples=False)
         source = Path(tmp) / "tinh.xml"
         source.write_text(feed(1000), encoding="utf-8")
-        plan = ws.load_plan()
-        ledger = Ledger(ws.database_url)
-        start = time.perf_counter()
-        results = ingest(ws, plan, ledger, [Feed(name="tỉnh", url=str(source))])
-        first = time.perf_counter() - start
-        start = time.perf_counter()
-        again = ingest(ws, plan, ledger, [Feed(name="tỉnh", url=str(source))])
-        second = time.perf_counter() - start
+        with open_session(ws.root) as session:
+            start = time.perf_counter()
+            results = ingest(session, [Feed(name="tỉnh", url=str(source))])
+            first = time.perf_counter() - start
+            start = time.perf_counter()
+            again = ingest(session, [Feed(name="tỉnh", url=str(source))])
+            second = time.perf_counter() - start
     print(
         f"1,000-entry feed: {len(results[0].drafts)} drafts in {first:.2f} s (target ≤ 5 s); "
         f"a second run adds {len(again[0].drafts)} in {second:.2f} s"

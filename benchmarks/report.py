@@ -19,7 +19,7 @@ from flows.core.ledger import Activity, Delivery, Event, EventKind, Ledger
 from flows.core.periods import parse_period
 from flows.core.quota import quota_status
 from flows.core.workspace import BUILTIN_ROOT, Workspace
-from flows.report import FORMATS, build_report, write_report
+from flows.reports import FORMATS, build_report, write_report
 
 COMMUNES, PER_COMMUNE = 100, 1_000
 

@@ -5,22 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .channels.portal import post_url
+from .channels.paths import post_url
 from .core.items import Item
-from .core.ledger import ApprovalStatus, Ledger
+from .core.ledger import Ledger
 from .core.plan import CommunePlan
+from .core.session import Session
+from .core.status import ApprovalStatus
 
 DEMO_APPROVER = "Vũ Thị Hòa (duyệt thử cho bản demo)"
 DEMO_EDITOR = "Biên tập viên cổng thông tin (demo)"
 DEMO_OPERATOR = "Nhân viên đài truyền thanh (demo)"
 
 
-def approve_samples(ledger: Ledger, items: list[Item]) -> list[Item]:
-    decisions = ledger.approvals()
+def approve_samples(session: Session) -> list[Item]:
+    approvals = session.approvals()
     approved = []
-    for item in items:
-        if ledger.approval_of(item, decisions.get(item.id, [])).status is not ApprovalStatus.APPROVED:
-            ledger.approve(item, DEMO_APPROVER)
+    for item in session.read.items:
+        if approvals[item.id].status is not ApprovalStatus.APPROVED:
+            session.ledger.approve(item, DEMO_APPROVER)
             approved.append(item)
     return approved
 

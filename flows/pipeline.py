@@ -1,34 +1,27 @@
-"""Production, without any orchestration: decide what needs making, make one file, record it.
+"""Production, without any orchestration: decide what needs making, make one item's files, record them.
 
-The Prefect flow (produce_flow.py), the CLI and later the web app all call these functions.
+The Prefect flows, the CLI and the web app call these functions; none of them decides anything itself.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import json
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .channels import RECIPES, channel_module, recipe, relative_path
+from . import channels
+from .channels import Job, RenderContext, paths
 from .core.atomic import sha256_file, write_atomic
-from .core.errors import SourceProblem
-from .core.items import Item, ItemsRead
-from .core.ledger import ApprovalStatus, Delivery, DeliveryState, Ledger, ProducedFile
-from .core.plan import CommunePlan
-from .core.workspace import Workspace
-
-
-@dataclass(frozen=True)
-class Job:
-    item: Item
-    channel: str
-    approved_by: str | None = None
-    slug: str | None = None  # the post's address, for the portal
-
-    @property
-    def label(self) -> str:
-        return f"{self.channel}:{self.item.id}"
+from .core.errors import CchcError, SourceProblem
+from .core.items import Item
+from .core.ledger import Delivery, DeliveryState, EventKind, ProducedFile
+from .core.session import Session, open_session
+from .core.status import ApprovalStatus
 
 
 @dataclass
@@ -43,78 +36,149 @@ class WorkPlan:
     problems: list[SourceProblem] = field(default_factory=list)
 
 
-def is_current(
-    workspace: Workspace, delivery: Delivery | None, item: Item, expected_path: str, expected_recipe: str | None = None
-) -> bool:
+def is_current(session: Session, delivery: Delivery | None, job: Job) -> bool:
     """The ledger's newest delivery is this content version, made by the same recipe (templates, settings),
     where the channel writes now, and its file is on disk unaltered."""
-    if delivery is None or delivery.version != item.content_hash or delivery.path != expected_path:
+    item = job.item
+    if delivery is None or delivery.version != item.content_hash or delivery.path != job.main_path:
         return False
-    if expected_recipe is not None and delivery.recipe != expected_recipe:
+    if job.recipe is not None and delivery.recipe != job.recipe:
         return False
-    path = workspace.output_dir / delivery.path
+    path = session.workspace.output_dir / delivery.path
     return path.is_file() and path.stat().st_size == delivery.bytes and sha256_file(path) == delivery.sha256
 
 
-def plan_work(workspace: Workspace, read: ItemsRead, ledger: Ledger, only: str | None = None) -> WorkPlan:
-    work = WorkPlan(problems=list(read.problems))
-    decisions = ledger.approvals()
-    current = ledger.current_deliveries()
-    approved = [
-        i for i in read.items if ledger.approval_of(i, decisions.get(i.id, [])).status is ApprovalStatus.APPROVED
-    ]
-    slugs = ledger.assign_slugs([i for i in approved if "portal" in i.meta.channels])
-    plan = workspace.load_plan()
-    recipes = {channel: recipe(channel, plan, workspace) for channel in RECIPES}
-    for item in read.items:
+def plan_work(session: Session, only: str | None = None) -> WorkPlan:
+    work = WorkPlan(problems=list(session.read.problems))
+    approvals = session.approvals()
+    current = session.ledger.current_deliveries()
+    approved = [i for i in session.read.items if approvals[i.id].status is ApprovalStatus.APPROVED]
+    slugs = session.ledger.assign_slugs([i for i in approved if "portal" in i.meta.channels])
+    recipes = channels.recipes(session.plan, session.workspace)
+    for item in session.read.items:
         if only is not None and item.id != only:
             continue
-        approval = ledger.approval_of(item, decisions.get(item.id, []))
-        status = approval.status
-        if status is ApprovalStatus.NEEDS_REAPPROVAL:
+        approval = approvals[item.id]
+        if approval.status is ApprovalStatus.NEEDS_REAPPROVAL:
             work.needs_reapproval.append(item)
-        elif status is ApprovalStatus.DRAFT:
+        elif approval.status is ApprovalStatus.DRAFT:
             work.awaiting_approval.append(item)
-        elif status is ApprovalStatus.REJECTED:
+        elif approval.status is ApprovalStatus.REJECTED:
             work.rejected.append(item)
         else:
             for channel in item.meta.channels:
-                job = Job(item, channel, approval.by, slugs.get(item.id))
-                done = is_current(
-                    workspace,
-                    current.get((item.id, channel)),
-                    item,
-                    relative_path(item.id, channel, job.slug),
-                    recipes[channel],
+                job = Job.of(
+                    item, channel, session.plan, slugs.get(item.id), approved_by=approval.by, recipe=recipes[channel]
                 )
+                done = is_current(session, current.get((item.id, channel)), job)
                 (work.up_to_date if done else work.jobs).append(job)
     return work
 
 
-def produce_job(job: Job, plan: CommunePlan, workspace: Workspace) -> ProducedFile:
-    """Render one item for one channel and write the file whole (temp file, then rename)."""
-    module = channel_module(job.channel)
-    extra = {"slug": job.slug} if job.channel in ("portal", "infographic") else {}
-    artifact = module.render(job.item, plan, workspace, **extra)
-    relative = relative_path(job.item.id, job.channel, job.slug)
-    path = workspace.output_dir / relative
-    for companion, data in artifact.files.items():
-        write_atomic(workspace.output_dir / companion, data)
-    if artifact.sidecar is not None:
-        sidecar = {**artifact.sidecar, "approved_by": job.approved_by}
-        write_atomic(path.with_suffix(".json"), json.dumps(sidecar, ensure_ascii=False, indent=2).encode("utf-8"))
-    write_atomic(path, artifact.data)
+def produce_job(job: Job, ctx: RenderContext) -> ProducedFile:
+    """Render one item for one channel and write every file whole (temp file, then rename), the delivery's
+    own file last, so a file the ledger records is never there before its companions."""
+    artifact = channels.render(job, ctx)
+    assert ctx.workspace is not None, "producing writes into a workspace"
+    for path in (*artifact.companions, artifact.main):
+        write_atomic(ctx.workspace.output_dir / path, artifact.files[path])
+    data = artifact.data
     return ProducedFile(
-        relative,
-        hashlib.sha256(artifact.data).hexdigest(),
-        len(artifact.data),
+        artifact.main,
+        hashlib.sha256(data).hexdigest(),
+        len(data),
         artifact.duration_seconds,
         artifact.engine,
         artifact.note,
-        recipe(job.channel, plan, workspace),
+        job.recipe,
     )
 
 
+# --- one run: results, and the hand-over from the shell that planned it --------------------------------------
+@dataclass
+class JobResult:
+    job: Job
+    produced: ProducedFile | None = None
+    exception: BaseException | None = None  # kept whole: the shells word a CchcError, and log anything else
+
+    @property
+    def failed(self) -> bool:
+        return self.exception is not None
+
+    @property
+    def reason(self) -> str:
+        """For the ledger's failure event: the user's words for a known error, else the exception's type."""
+        if isinstance(self.exception, CchcError):
+            return str(self.exception)
+        return f"{type(self.exception).__name__}: {self.exception}"
+
+
+@dataclass
+class ProduceSummary:
+    work: WorkPlan
+    results: list[JobResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[JobResult]:
+        return [r for r in self.results if r.failed]
+
+
+Listener = Callable[[JobResult], None]
+
+
+@dataclass(frozen=True)
+class _Handover:
+    session: Session
+    work: WorkPlan
+    listener: Listener | None
+
+
+_handover: ContextVar[_Handover | None] = ContextVar("cchc_handover", default=None)
+
+
+@contextmanager
+def handing_over(session: Session, work: WorkPlan, listener: Listener | None = None) -> Iterator[None]:
+    """A shell that has read the workspace and planned the work hands both to the flow it starts in this
+    process, so nothing is read twice, and hears each result as it comes."""
+    token = _handover.set(_Handover(session, work, listener))
+    try:
+        yield
+    finally:
+        _handover.reset(token)
+
+
+@contextmanager
+def run_session(workspace_root: str, only: str | None = None) -> Iterator[tuple[Session, WorkPlan, Listener]]:
+    """For a flow: the session and work handed over by the shell that started it, else read and planned here
+    (a deployment)."""
+    handed = _handover.get()
+    if handed is not None and handed.session.workspace.root == Path(workspace_root).expanduser().resolve():
+        yield handed.session, handed.work, handed.listener or (lambda result: None)
+        return
+    with open_session(workspace_root) as session:
+        yield session, plan_work(session, only), lambda result: None
+
+
+def record(session: Session, result: JobResult) -> None:
+    """The ledger is written here, by the flow, one result at a time, never from worker threads."""
+    if result.produced is not None:
+        session.ledger.record_produced(result.job.item, result.job.channel, result.produced)
+    else:
+        session.ledger.record_failure(result.job.item, result.job.channel, result.reason)
+
+
+def log_unexpected(session: Session, result: JobResult) -> Path:
+    """An exception that is not a known error is a bug: its traceback goes to .cchc/logs/ for a developer."""
+    exc = result.exception
+    assert exc is not None
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+    path = session.workspace.state_dir / "logs" / f"loi-{stamp}-{result.job.channel}-{result.job.item.id}.log"
+    text = f"{result.job.label}\n" + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    write_atomic(path, text.encode("utf-8"))
+    return path
+
+
+# --- what the ledger says, turned into the site and the schedule ----------------------------------------------
 @dataclass(frozen=True)
 class Mismatch:
     item_id: str
@@ -123,11 +187,11 @@ class Mismatch:
     problem: str
 
 
-def verify(workspace: Workspace, ledger: Ledger) -> list[Mismatch]:
+def verify(session: Session) -> list[Mismatch]:
     """Files and ledger agree: every current delivery's file exists with its recorded size and hash."""
     mismatches = []
-    for (item_id, channel), row in sorted(ledger.current_deliveries().items()):
-        path = workspace.output_dir / row.path
+    for (item_id, channel), row in sorted(session.ledger.current_deliveries().items()):
+        path = session.workspace.output_dir / row.path
         if not path.is_file():
             mismatches.append(Mismatch(item_id, channel, row.path, "tệp không còn trên đĩa"))
         elif path.stat().st_size != row.bytes or sha256_file(path) != row.sha256:
@@ -135,20 +199,21 @@ def verify(workspace: Workspace, ledger: Ledger) -> list[Mismatch]:
     return mismatches
 
 
-def site_posts(ledger: Ledger, items: dict[str, Item] | None = None) -> list:
+def site_posts(session: Session) -> list:
     """The posts the category site lists: each item's current portal post as produced (so as approved), unless
     it was retracted. An item edited since then stays listed as it was approved until it is approved again."""
     from .channels.portal_site import Post
     from .core.items import FrontMatter
 
-    slugs = ledger.slugs()
+    items = session.items
+    slugs = session.ledger.slugs()
     posts = []
-    for (item_id, channel), row in sorted(ledger.current_deliveries().items()):
+    for (item_id, channel), row in sorted(session.ledger.current_deliveries().items()):
         if channel != "portal" or row.state == DeliveryState.RETRACTED or item_id not in slugs:
             continue
         if row.meta:
             meta = FrontMatter.model_validate_json(row.meta)
-        elif items and item_id in items and items[item_id].content_hash == row.version:
+        elif item_id in items and items[item_id].content_hash == row.version:
             meta = items[item_id].meta  # a delivery from before the ledger kept front matter: same version on disk
         else:
             continue
@@ -156,30 +221,26 @@ def site_posts(ledger: Ledger, items: dict[str, Item] | None = None) -> list:
     return posts
 
 
-def build_portal_site(
-    workspace: Workspace, plan: CommunePlan, ledger: Ledger, items: dict[str, Item] | None = None, force: bool = False
-) -> list[Path]:
+def build_portal_site(session: Session, force: bool = False) -> list[Path]:
     """Rebuild output/portal's index, topic pages, feed and sitemap if anything they show has changed."""
     from .channels.portal_site import build_site
 
-    return build_site(workspace, plan, site_posts(ledger, items), force)
+    return build_site(session.workspace, session.plan, site_posts(session), force)
 
 
-def bulletins_to_air(read: ItemsRead, ledger: Ledger, plan: CommunePlan) -> list:
+def bulletins_to_air(session: Session) -> list:
     """Approved items whose current MP3 is this version: what the schedule may play, with true durations."""
-    import datetime as dt
-
     from .channels.schedule import Bulletin
 
-    decisions = ledger.approvals()
-    current = ledger.current_deliveries()
+    approvals = session.approvals()
+    current = session.ledger.current_deliveries()
     found = []
-    for item in read.items:
+    for item in session.read.items:
         row = current.get((item.id, "loudspeaker"))
-        approval = ledger.approval_of(item, decisions.get(item.id, []))
-        if row is None or row.version != item.content_hash or approval.status is not ApprovalStatus.APPROVED:
+        if row is None or row.version != item.content_hash or approvals[item.id].status is not ApprovalStatus.APPROVED:
             continue
-        last = item.meta.valid_until or item.meta.date + dt.timedelta(days=plan.broadcast.valid_days - 1)
+        valid_days = session.plan.broadcast.valid_days
+        last = item.meta.valid_until or item.meta.date + dt.timedelta(days=valid_days - 1)
         found.append(
             Bulletin(
                 item.id, item.title, row.path, row.duration_seconds or 0.0, item.meta.priority, item.meta.date, last
@@ -188,36 +249,23 @@ def bulletins_to_air(read: ItemsRead, ledger: Ledger, plan: CommunePlan) -> list
     return found
 
 
-def build_schedule(
-    workspace: Workspace, plan: CommunePlan, read: ItemsRead, ledger: Ledger, first, end, now
-) -> tuple[object, list[Path]]:
+def build_schedule(session: Session, first: dt.date, end: dt.date, now: dt.datetime) -> tuple[object, list[Path]]:
     """Plan [first, end) and write output/schedule/<month>/: M3U8 per slot, CSV, iCalendar, run sheet, JSON."""
-    import csv
-    import io
-
     from .channels import schedule as sched
-    from .core.ledger import EventKind
 
-    confirmed = [(e.item_id, e.at) for e in ledger.events() if e.kind == EventKind.AIRED]
+    plan, out = session.plan, session.workspace.output_dir
+    confirmed = [(e.item_id, e.at) for e in session.ledger.events() if e.kind == EventKind.AIRED]
     minimum = max(
         (q.minimum for q in plan.quotas if q.channels == ["loudspeaker"] and q.period == "month" and not q.per_unit),
         default=0,
     )
-    schedule = sched.plan_month(plan, first, end, bulletins_to_air(read, ledger, plan), confirmed, minimum)
-    folder = workspace.output_dir / "schedule" / schedule.month
-    files: dict[Path, bytes] = {
-        folder / f"{run.key}.m3u8": sched.m3u8(run).encode("utf-8") for run in schedule.runs if run.entries
-    }
-    table = io.StringIO()
-    csv.writer(table, lineterminator="\r\n").writerows(sched.csv_rows(schedule, now))
-    files[folder / "lich-phat.csv"] = table.getvalue().encode("utf-8-sig")
-    files[folder / "lich-phat.ics"] = sched.ics(schedule, plan)
-    files[folder / "lich-phat.html"] = sched.run_sheet(schedule, plan, now).encode("utf-8")
-    files[folder / "lich-phat.json"] = sched.as_json(schedule, now).encode("utf-8")
+    schedule = sched.plan_month(plan, first, end, bulletins_to_air(session), confirmed, minimum)
+    made = {out / path: data for path, data in sched.files(schedule, plan, now).items()}
+    folder = out / paths.schedule_folder(schedule.month)
     for stale in folder.glob("*.m3u8") if folder.is_dir() else []:
-        if stale not in files:
+        if stale not in made:
             stale.unlink()  # a slot that no longer has anything to play
-    for path, data in files.items():
+    for path, data in made.items():
         if not path.is_file() or path.read_bytes() != data:
             write_atomic(path, data)
-    return schedule, sorted(files)
+    return schedule, sorted(made)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 
 import pytest
@@ -19,14 +18,6 @@ class Run:
 
 def cchc(capsys: pytest.CaptureFixture[str], *args: str) -> Run:
     capsys.readouterr()
-    argv = sys.argv
-    sys.argv = ["cchc", *args]
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    finally:
-        sys.argv = argv
+    code = main(list(args))
     captured = capsys.readouterr()
     return Run(code, captured.out, captured.err)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from flows.channels import Artifact, Job, RenderContext
+from flows.channels import render as render_channel
 from flows.core.items import Item
 from flows.core.ledger import Ledger
 from flows.core.plan import CommunePlan
@@ -75,6 +77,20 @@ def require_tool(name: str) -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+def render(
+    channel: str, item: Item, plan: CommunePlan, workspace: Workspace | None = None, slug: str | None = None
+) -> Artifact:
+    """One channel's render through its contract, as `produce` calls it."""
+    return render_channel(Job.of(item, channel, plan, slug), RenderContext(plan, workspace))
+
+
+def sidecar(artifact: Artifact) -> dict:
+    """The JSON sidecar a loudspeaker artifact writes next to its MP3."""
+    import json
+
+    return json.loads(artifact.files[artifact.main.removesuffix(".mp3") + ".json"])
 
 
 def edit(path: Path, extra: str) -> None:

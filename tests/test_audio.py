@@ -13,7 +13,6 @@ import requests
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from flows.channels import loudspeaker
 from flows.core.items import Item
 from flows.core.plan import CommunePlan
 from flows.speech import engines
@@ -23,6 +22,7 @@ from flows.speech.master import SAMPLE_RATE, MasterSettings, encode_mp3, master,
 
 from .audio_check import ebur128
 from .cli import cchc
+from .conftest import render, sidecar
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +39,7 @@ def test_bulletin_is_on_target_loudness_peak_format_and_tags(
     plan: CommunePlan, sample_items: dict[str, Item], tmp_path: Path
 ) -> None:
     item = sample_items["chi-so-sipas-hai-long"]
-    artifact = loudspeaker.render(item, plan)
+    artifact = render("loudspeaker", item, plan)
     path = tmp_path / "x.mp3"
     path.write_bytes(artifact.data)
     measured = ebur128(path)
@@ -54,9 +54,9 @@ def test_bulletin_is_on_target_loudness_peak_format_and_tags(
     assert str(tags["TDRC"].text[0]) == "2026-03-03"
     assert any(f"{item.id} {item.content_hash[:12]}" in c.text[0] for c in tags.getall("COMM"))
     # what the sidecar says matches what was measured independently
-    assert abs(artifact.sidecar["loudness_lufs"] - measured.integrated_lufs) <= 0.2
-    assert artifact.sidecar["engine"] == "espeak-ng" and artifact.sidecar["voice"] == "vi"
-    assert artifact.sidecar["script"][0] == "Đài truyền thanh xã Bình Giang. Chuyên mục Cải cách hành chính."
+    assert abs(sidecar(artifact)["loudness_lufs"] - measured.integrated_lufs) <= 0.2
+    assert sidecar(artifact)["engine"] == "espeak-ng" and sidecar(artifact)["voice"] == "vi"
+    assert sidecar(artifact)["script"][0] == "Đài truyền thanh xã Bình Giang. Chuyên mục Cải cách hành chính."
 
 
 def spectrum_level(samples: np.ndarray, frequency: float) -> float:
@@ -83,7 +83,7 @@ def test_master_removes_bass_and_never_clips() -> None:
 def test_quieter_target_is_honoured(tmp_path: Path, plan: CommunePlan, sample_items: dict[str, Item]) -> None:
     quiet = with_audio(plan, loudness_lufs=-20.0, true_peak_dbtp=-2.0, bitrate="128k")
     path = tmp_path / "quiet.mp3"
-    path.write_bytes(loudspeaker.render(sample_items["van-hoa-cong-vu"], quiet).data)
+    path.write_bytes(render("loudspeaker", sample_items["van-hoa-cong-vu"], quiet).data)
     measured = ebur128(path)
     assert abs(measured.integrated_lufs + 20) <= 0.5 and measured.true_peak_dbtp <= -2.0
     assert MP3(path).info.bitrate == 128_000
@@ -163,13 +163,13 @@ def test_auto_falls_back_to_the_offline_voice_and_says_why(
     )
     install(monkeypatch, fake)
     auto = with_audio(plan, engine="auto", gtts_retries=3)
-    artifact = loudspeaker.render(sample_items["cuoc-thi-tim-hieu-cchc"], auto)
-    assert artifact.sidecar["engine"] == "espeak-ng"
-    assert "Google" in artifact.sidecar["note"] and "espeak-ng" in artifact.note
+    artifact = render("loudspeaker", sample_items["cuoc-thi-tim-hieu-cchc"], auto)
+    assert sidecar(artifact)["engine"] == "espeak-ng"
+    assert "Google" in sidecar(artifact)["note"] and "espeak-ng" in artifact.note
     assert decode_mp3(artifact.data).duration_seconds > 20
     # the next item does not wait on Google again during the cool-down
-    again = loudspeaker.render(sample_items["van-hoa-cong-vu"], auto)
-    assert again.sidecar["engine"] == "espeak-ng" and len(fake.calls) == 4
+    again = render("loudspeaker", sample_items["van-hoa-cong-vu"], auto)
+    assert sidecar(again)["engine"] == "espeak-ng" and len(fake.calls) == 4
 
 
 def test_gtts_answer_is_decoded_and_cached(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -216,11 +216,13 @@ def test_say_writes_a_broadcast_ready_file(capsys: pytest.CaptureFixture[str], t
 
 
 def test_sidecar_records_the_approver(tmp_path: Path, plan: CommunePlan, sample_items: dict[str, Item]) -> None:
+    from flows.channels import Job, RenderContext
     from flows.core.workspace import init_workspace
-    from flows.pipeline import Job, produce_job
+    from flows.pipeline import produce_job
 
     ws = init_workspace(tmp_path / "ws")
-    produce_job(Job(sample_items["van-hoa-cong-vu"], "loudspeaker", "Vũ Thị Hòa"), plan, ws)
+    job = Job.of(sample_items["van-hoa-cong-vu"], "loudspeaker", plan, approved_by="Vũ Thị Hòa")
+    produce_job(job, RenderContext(plan, ws))
     sidecar = json.loads((ws.output_dir / "audio" / "van-hoa-cong-vu.json").read_text(encoding="utf-8"))
     assert sidecar["approved_by"] == "Vũ Thị Hòa" and sidecar["item"] == "van-hoa-cong-vu"
     assert io.BytesIO((ws.output_dir / "audio" / "van-hoa-cong-vu.mp3").read_bytes()).read(3) in (b"ID3",)

@@ -10,6 +10,8 @@ from flows.core.items import Item
 from flows.core.plan import CommunePlan
 from flows.speech.audio import decode_mp3
 
+from .conftest import render
+
 
 def words(text: str) -> list[str]:
     return re.findall(r"\w+", unicodedata.normalize("NFC", text).lower())
@@ -18,7 +20,7 @@ def words(text: str) -> list[str]:
 # --- loudspeaker ----------------------------------------------------------------------------------------------
 def test_bulletin_mp3_is_long_enough(plan: CommunePlan, sample_items: dict[str, Item]) -> None:
     item = sample_items["chi-so-sipas-hai-long"]
-    artifact = loudspeaker.render(item, plan)
+    artifact = render("loudspeaker", item, plan)
     audio = decode_mp3(artifact.data)
     spoken_words = sum(len(line.split()) for line in loudspeaker.spoken_script(item, plan))
     assert audio.duration_seconds > spoken_words / 10  # more than a second per ten words

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from flows.channels import infographic
+from flows.channels import cards
 from flows.channels.banner import banner_pdf, parse_size
 from flows.channels.layout import Drawn
 from flows.core.errors import CchcError
@@ -21,7 +21,7 @@ from flows.core.items import Fact, Item
 from flows.core.plan import CommunePlan
 
 from .cli import cchc
-from .conftest import require_tool
+from .conftest import render, require_tool
 
 A4_POINTS = (595.28, 841.89)
 
@@ -38,7 +38,7 @@ def test_ocr_reads_every_sample_title(plan: CommunePlan, sample_items: dict[str,
     tesseract = require_tool("tesseract")
     scores = {}
     for item in sample_items.values():
-        data = infographic.png(infographic.draw("portrait", item, plan).image)
+        data = cards.png(cards.draw("portrait", item, plan).image)
         text = subprocess.run(
             [tesseract, "stdin", "stdout", "-l", "vie"], input=data, capture_output=True, check=True
         ).stdout.decode("utf-8")
@@ -50,7 +50,7 @@ def test_ocr_reads_every_sample_title(plan: CommunePlan, sample_items: dict[str,
 
 def test_sizes_of_portrait_card_and_poster(plan: CommunePlan, sample_items: dict[str, Item]) -> None:
     item = sample_items["ho-tro-ho-kinh-doanh"]
-    artifact = infographic.render(item, plan, slug="ho-tro")
+    artifact = render("infographic", item, plan, slug="ho-tro")
     assert Image.open(io.BytesIO(artifact.data)).size == (1080, 1350)
     card = artifact.files[f"infographic/{item.id}-1200x630.png"]
     assert Image.open(io.BytesIO(card)).size == (1200, 630)
@@ -61,7 +61,7 @@ def test_sizes_of_portrait_card_and_poster(plan: CommunePlan, sample_items: dict
     image = page.images[0].image
     assert image.size == (2480, 3508)  # 300 dpi over A4
     # the same item drawn twice gives the same bytes (a rerun changes nothing)
-    assert infographic.render(item, plan, slug="ho-tro").files == artifact.files
+    assert render("infographic", item, plan, slug="ho-tro").files == artifact.files
 
 
 def hostile_item(item: Item, title: str, facts: int) -> Item:
@@ -84,7 +84,7 @@ def test_long_title_and_eight_facts_stay_inside_their_boxes(
     )
     assert len(title) >= 300
     item = hostile_item(sample_items["huong-dan-nop-ho-so-truc-tuyen"], title, facts=8)
-    rendered = infographic.draw(kind, item, plan)
+    rendered = cards.draw(kind, item, plan)
     canvas = (0, 0, *rendered.image.size)
     assert rendered.drawn
     for drawn in rendered.drawn:
@@ -101,8 +101,7 @@ def test_decomposed_input_draws_like_composed(plan: CommunePlan, sample_items: d
     )
     assert decomposed.meta.title != item.meta.title
     assert (
-        infographic.draw("portrait", decomposed, plan).image.tobytes()
-        == infographic.draw("portrait", item, plan).image.tobytes()
+        cards.draw("portrait", decomposed, plan).image.tobytes() == cards.draw("portrait", item, plan).image.tobytes()
     )
 
 
@@ -110,12 +109,12 @@ def test_every_text_has_readable_contrast(plan: CommunePlan, sample_items: dict[
     worst: list[Drawn] = []
     for item in sample_items.values():
         for kind in ("portrait", "card", "poster"):
-            worst += [d for d in infographic.draw(kind, item, plan).drawn if d.contrast < 4.5]
+            worst += [d for d in cards.draw(kind, item, plan).drawn if d.contrast < 4.5]
     assert worst == []
 
 
 def test_alt_text_names_title_and_facts(sample_items: dict[str, Item]) -> None:
-    alt = infographic.alt_text(sample_items["mo-hinh-mot-cua-than-thien"])
+    alt = cards.alt_text(sample_items["mo-hinh-mot-cua-than-thien"])
     assert alt.startswith('Ảnh minh họa: Mô hình "Bộ phận Một cửa thân thiện"')
     assert "hồ sơ trả đúng hẹn trong quý I (số liệu minh họa): 98%" in alt
 
@@ -162,11 +161,11 @@ def test_the_communes_logo_is_drawn_in_its_place(tmp_path: Path) -> None:
     ws.config_path.write_text(config, encoding="utf-8")
     plan = ws.load_plan()
     item = ws.read_items(plan).items[0]
-    portrait = infographic.draw("portrait", item, plan, ws).image
+    portrait = cards.draw("portrait", item, plan, ws).image
     red = portrait.getpixel((952, 84))  # the centre of the logo box
     assert red[0] > 200 and red[1] < 60 and red[2] < 60
     assert (
-        infographic.draw(
+        cards.draw(
             "portrait",
             item,
             ws.load_plan().model_copy(update={"style": plan.style.model_copy(update={"logo": None})}),

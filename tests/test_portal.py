@@ -13,8 +13,10 @@ from urllib.parse import urlparse
 import feedparser
 import pytest
 
+from flows.channels import RenderContext
 from flows.core.ledger import Ledger
 from flows.core.plan import CommunePlan
+from flows.core.session import Session
 from flows.core.workspace import Workspace, init_workspace
 from flows.pipeline import build_portal_site, plan_work, produce_job
 
@@ -80,10 +82,11 @@ def build(ws: Workspace) -> tuple[CommunePlan, Ledger]:
     ledger = Ledger(ws.database_url)
     for item in read.items:
         ledger.approve(item, "Vũ Thị Hòa")
-    for job in plan_work(ws, read, ledger).jobs:
+    session = Session(ws, plan, read, ledger)
+    for job in plan_work(session).jobs:
         if job.channel == "portal":
-            ledger.record_produced(job.item, "portal", produce_job(job, plan, ws))
-    build_portal_site(ws, plan, ledger)
+            ledger.record_produced(job.item, "portal", produce_job(job, RenderContext(plan, ws)))
+    build_portal_site(session)
     return plan, ledger
 
 
@@ -299,7 +302,7 @@ def test_preview_serves_the_site(site: Workspace) -> None:
         [
             sys.executable,
             "-c",
-            "from flows.cli import main; main()",
+            "import sys; from flows.cli import main; sys.exit(main())",
             "preview",
             "--port",
             str(port),

@@ -16,8 +16,8 @@ from flows.core.items import Item
 from flows.core.ledger import Ledger, ProducedFile
 from flows.core.periods import parse_period
 from flows.core.plan import CommunePlan
-from flows.report import build_report, to_csv, to_xlsx
-from flows.report_docx import nd30_date, to_docx
+from flows.reports import build_report, to_csv, to_xlsx
+from flows.reports.docx import nd30_date, to_docx
 
 from .cli import cchc
 from .conftest import require_tool

@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from flows.channels import Job, RenderContext
 from flows.core.ledger import Ledger
+from flows.core.session import Session
 from flows.core.workspace import Workspace, init_workspace
-from flows.pipeline import Job, build_schedule, produce_job
+from flows.pipeline import build_schedule, produce_job
 from flows.speech.audio import decode_mp3
 
 from .cli import cchc
@@ -37,7 +39,8 @@ def approve_and_produce(ws: Workspace, ids: tuple[str, ...]) -> None:
     for item in ws.read_items(plan).items:
         if item.id in ids and ledger.approval(item).status != "approved":
             ledger.approve(item, "Vũ Thị Hòa")
-            ledger.record_produced(item, "loudspeaker", produce_job(Job(item, "loudspeaker", "Vũ Thị Hòa"), plan, ws))
+            job = Job.of(item, "loudspeaker", plan, approved_by="Vũ Thị Hòa")
+            ledger.record_produced(item, "loudspeaker", produce_job(job, RenderContext(plan, ws)))
     ledger.close()
 
 
@@ -45,7 +48,7 @@ def schedule_march(ws: Workspace, now: dt.datetime = AFTER_MARCH):  # noqa: ANN2
     plan = ws.load_plan()
     ledger = Ledger(ws.database_url)
     try:
-        return build_schedule(ws, plan, ws.read_items(plan), ledger, *MARCH, now)
+        return build_schedule(Session(ws, plan, ws.read_items(plan), ledger), *MARCH, now)
     finally:
         ledger.close()
 

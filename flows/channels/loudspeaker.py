@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,7 +16,7 @@ from ..speech.audio import AudioSegment
 from ..speech.engines import Speech, synthesize
 from ..speech.master import SAMPLE_RATE, Loudness, MasterSettings, encode_mp3, master, to_array
 from ..speech.normalize import load_lexicon, normalize
-from . import Artifact
+from . import Artifact, Job, RenderContext, paths
 
 SECTION_PAUSE_MS = 1_000
 
@@ -72,7 +73,7 @@ def speak_lines(
     settings = MasterSettings(
         plan.audio.loudness_lufs, plan.audio.true_peak_dbtp, plan.audio.highpass_hz, plan.audio.bitrate
     )
-    cache = workspace.output_dir / ".cache" / "tts" if workspace else None
+    cache = workspace.output_dir / paths.TTS_CACHE if workspace else None
     speech = synthesize(script, plan.audio, cache, workspace.root if workspace else None)
     # mastered at the voice's own rate; the encoder makes 44.1 kHz
     rate = speech.segments[0].frame_rate if speech.segments else SAMPLE_RATE
@@ -86,7 +87,9 @@ def speak_lines(
     return Bulletin(encode_mp3(mastered, rate, settings, tags), loudness, speech)
 
 
-def render(item: Item, plan: CommunePlan, workspace: Workspace | None = None) -> Artifact:
+def render(job: Job, ctx: RenderContext) -> Artifact:
+    """The bulletin MP3 and its JSON sidecar (what was read, how loud, by which voice, who approved it)."""
+    item, plan, workspace = job.item, ctx.plan, ctx.workspace
     script = spoken_script(item, plan, workspace)
     tags = {
         "title": item.meta.title,
@@ -98,7 +101,7 @@ def render(item: Item, plan: CommunePlan, workspace: Workspace | None = None) ->
     }
     bulletin = speak_lines(script, plan, workspace, tags)
     speech, loudness = bulletin.speech, bulletin.loudness
-    sidecar = {
+    sidecar: dict[str, object] = {
         "item": item.id,
         "version": item.content_hash,
         "title": item.meta.title,
@@ -112,10 +115,15 @@ def render(item: Item, plan: CommunePlan, workspace: Workspace | None = None) ->
     }
     if speech.note:
         sidecar["note"] = speech.note
+    sidecar["approved_by"] = job.approved_by
+    main = paths.audio(item.id)
     return Artifact(
-        bulletin.data,
+        main,
+        {
+            paths.audio_sidecar(item.id): json.dumps(sidecar, ensure_ascii=False, indent=2).encode("utf-8"),
+            main: bulletin.data,
+        },
         duration_seconds=loudness.duration_seconds,
         engine=f"{speech.engine}/{speech.voice}",
         note=speech.note,
-        sidecar=sidecar,
     )

@@ -22,8 +22,8 @@ from ..core.items import Item
 from ..core.plan import CommunePlan
 from ..core.text import nfc, plain_text
 from ..core.workspace import BUILTIN_ROOT, Workspace
-from . import Artifact
-from .infographic import alt_text, draw, png
+from . import Artifact, Job, RenderContext, paths
+from .cards import alt_text, draw, png
 
 # Officials paste HTML from word processors: Markdown keeps it, then an allow-list keeps only harmless markup
 # (no script, iframe, event handler, style or javascript: URL), whatever the source.
@@ -50,18 +50,6 @@ def body_html(markdown: str) -> str:
 def clean_text(text: str) -> str:
     """Title, summary, labels: plain text only, whatever was typed into them."""
     return " ".join(plain_text(text).split())
-
-
-def post_path(slug: str) -> str:
-    return f"bai-viet/{slug}.html"
-
-
-def card_path(slug: str) -> str:
-    return f"anh/{slug}-1200x630.png"
-
-
-def post_url(plan: CommunePlan, slug: str) -> str:
-    return plan.commune.category_url + post_path(slug)
 
 
 def published_time(item: Item, plan: CommunePlan) -> str:
@@ -147,16 +135,18 @@ def _zip(files: dict[str, bytes], day: dt.date) -> bytes:
     return buffer.getvalue()
 
 
-def render(item: Item, plan: CommunePlan, workspace: Workspace | None = None, slug: str | None = None) -> Artifact:
+def render(job: Job, ctx: RenderContext) -> Artifact:
     """The post page (the delivery) plus its fragment, card image and upload bundle."""
     from slugify import slugify
 
-    item = plain_item(item)
-    slug = slug or slugify(item.title, max_length=80, word_boundary=True)
-    canonical = post_url(plan, slug)
-    card_url = plan.commune.category_url + card_path(slug)
+    plan, workspace = ctx.plan, ctx.workspace
+    item = plain_item(job.item)
+    slug = job.slug or slugify(item.title, max_length=80, word_boundary=True)
+    canonical = job.canonical_url or paths.post_url(plan, slug)
+    card_path = paths.post_card(slug)
+    card_url = paths.site_url(plan, card_path)
     card = png(draw("card", item, plan, workspace, canonical).image)
-    in_page = fragment(item, plan, workspace, f"../{card_path(slug)}")
+    in_page = fragment(item, plan, workspace, f"../{card_path}")
     page = (
         templates(workspace)
         .get_template("portal/post.html.j2")
@@ -175,13 +165,15 @@ def render(item: Item, plan: CommunePlan, workspace: Workspace | None = None, sl
             json_ld=json_ld(item, plan, canonical, card_url),
         )
     )
-    for_upload = fragment(item, plan, workspace, card_path(slug))
-    bundle = _zip({f"{slug}.html": for_upload.encode("utf-8"), card_path(slug): card}, item.meta.date)
+    for_upload = fragment(item, plan, workspace, card_path)
+    bundle = _zip({f"{slug}.html": for_upload.encode("utf-8"), card_path: card}, item.meta.date)
+    main = paths.in_site(paths.post_page(slug))
     return Artifact(
-        nfc(page).encode("utf-8"),
-        files={
-            f"portal/{card_path(slug)}": card,
-            f"portal/bai-viet/{slug}.fragment.html": nfc(in_page).encode("utf-8"),
-            f"portal/goi-dang-bai/{slug}.zip": bundle,
+        main,
+        {
+            paths.in_site(card_path): card,
+            paths.in_site(paths.post_fragment(slug)): nfc(in_page).encode("utf-8"),
+            paths.in_site(paths.post_bundle(slug)): bundle,
+            main: nfc(page).encode("utf-8"),
         },
     )

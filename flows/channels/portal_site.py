@@ -15,9 +15,8 @@ from ..core.items import Item
 from ..core.plan import CommunePlan
 from ..core.text import nfc
 from ..core.workspace import Workspace
-from .portal import card_path, clean_text, image_alt, plain_item, post_path, post_url, published_time, templates
-
-SITE_STAMP = ".site-fingerprint"
+from . import paths
+from .portal import clean_text, image_alt, plain_item, published_time, templates
 
 
 @dataclass(frozen=True)
@@ -64,14 +63,14 @@ def _feed(plan: CommunePlan, posts: list[Post]) -> bytes:
     feed.generator("cchc")
     for post in reversed(posts):  # feedgen puts the last added first
         entry = feed.add_entry()
-        url = post_url(plan, post.slug)
+        url = paths.post_url(plan, post.slug)
         entry.id(url)
         entry.guid(url, permalink=True)
         entry.title(clean_text(post.item.meta.title))
         entry.link(href=url)
         entry.description(clean_text(post.item.meta.summary))
         entry.pubDate(dt.datetime.fromisoformat(published_time(post.item, plan)))
-        entry.enclosure(plan.commune.category_url + card_path(post.slug), 0, "image/png")
+        entry.enclosure(paths.site_url(plan, paths.post_card(post.slug)), 0, "image/png")
     if posts:
         feed.lastBuildDate(dt.datetime.fromisoformat(published_time(posts[0].item, plan)))
     return feed.rss_str(pretty=True)
@@ -88,8 +87,8 @@ def _sitemap(urls: list[tuple[str, dt.date | None]]) -> bytes:
 
 def build_site(workspace: Workspace, plan: CommunePlan, posts: list[Post], force: bool = False) -> list[Path]:
     """Write the category site for `posts` (the live ones); nothing is written when nothing changed."""
-    out = workspace.output_dir / "portal"
-    stamp = out / SITE_STAMP
+    out = workspace.output_dir / paths.SITE
+    stamp = workspace.output_dir / paths.SITE_STAMP
     print_ = fingerprint(workspace, plan, posts)
     if not force and stamp.is_file() and stamp.read_text(encoding="utf-8") == print_:
         return []
@@ -137,7 +136,7 @@ def build_site(workspace: Workspace, plan: CommunePlan, posts: list[Post], force
     written[out / "feed.xml"] = _feed(plan, posts)
     urls: list[tuple[str, dt.date | None]] = [(base_url + "index.html", posts[0].item.meta.date if posts else None)]
     urls += [(base_url + f"chu-de/{t.id}.html", None) for t in plan.topics]
-    urls += [(base_url + post_path(p.slug), p.item.meta.date) for p in posts]
+    urls += [(paths.post_url(plan, p.slug), p.item.meta.date) for p in posts]
     written[out / "sitemap.xml"] = _sitemap(urls)
     for path, data in written.items():
         if not path.is_file() or path.read_bytes() != data:

@@ -1,4 +1,7 @@
-"""Errors a commune official reads: each names the file and, where known, the line."""
+"""Problems the user can fix. Each error carries its facts; flows/labels.py words it in Vietnamese.
+
+Anything else that escapes the core is a bug: the shells log it and show a reference to the log.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ from pathlib import Path
 
 @dataclass
 class SourceProblem:
-    """One problem in one input file, located as precisely as we can."""
+    """One problem in one input file, located as precisely as we can (the message is already Vietnamese:
+    it is written where the file is read, next to the rule it breaks)."""
 
     path: Path
     message: str
@@ -25,10 +29,89 @@ class SourceProblem:
 
 
 class CchcError(Exception):
-    """An error with a message meant for the user (in Vietnamese)."""
+    """A known problem. A plain CchcError carries its (Vietnamese) message; subclasses carry facts."""
+
+    def __str__(self) -> str:
+        from ..labels import error_message  # the one place that words errors
+
+        return error_message(self)
+
+    @property
+    def detail(self) -> str:
+        return super().__str__()
 
 
 class ConfigError(CchcError):
     def __init__(self, problems: list[SourceProblem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+class NotAWorkspace(CchcError):
+    def __init__(self, root: Path):
+        self.root = root
+        super().__init__(str(root))
+
+
+class AlreadyAWorkspace(CchcError):
+    def __init__(self, root: Path):
+        self.root = root
+        super().__init__(str(root))
+
+
+class ItemNotFound(CchcError):
+    def __init__(self, item_id: str, items_dir: Path):
+        self.item_id, self.items_dir = item_id, items_dir
+        super().__init__(item_id)
+
+
+class ItemUnreadable(CchcError):
+    """The item's file exists but has errors."""
+
+    def __init__(self, item_id: str, problems: list[SourceProblem]):
+        self.item_id, self.problems = item_id, problems
+        super().__init__(item_id)
+
+
+class NotProducedYet(CchcError):
+    def __init__(self, item_id: str, channel: str):
+        self.item_id, self.channel = item_id, channel
+        super().__init__(f"{item_id}:{channel}")
+
+
+class InvalidPeriod(CchcError):
+    def __init__(self, text: str, allowed: tuple[str, ...] = ()):
+        self.text, self.allowed = text, allowed
+        super().__init__(text)
+
+
+class InvalidTime(CchcError):
+    def __init__(self, text: str, date_only: bool = False):
+        self.text, self.date_only = text, date_only
+        super().__init__(text)
+
+
+class FeedError(CchcError):
+    """A feed could not be read; `reason` is a Vietnamese phrase ("máy chủ trả lời mã 404")."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+class ScheduleMissing(CchcError):
+    def __init__(self, month: str):
+        self.month = month
+        super().__init__(month)
+
+
+class SlotNotFound(CchcError):
+    def __init__(self, key: str, month: str):
+        self.key, self.month = key, month
+        super().__init__(key)
+
+
+class AirLogUnreadable(CchcError):
+    def __init__(self, path: Path, reason: str, columns: list[str] | None = None):
+        self.path, self.reason, self.columns = path, reason, columns
+        super().__init__(f"{path}: {reason}")

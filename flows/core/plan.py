@@ -13,13 +13,7 @@ from .yamlsource import load_yaml_file
 
 Channel = Literal["portal", "infographic", "loudspeaker"]
 CHANNELS: tuple[Channel, ...] = ("portal", "infographic", "loudspeaker")
-CHANNEL_NAMES_VI: dict[str, str] = {
-    "portal": "Trang thông tin điện tử",
-    "infographic": "Infographic",
-    "loudspeaker": "Loa truyền thanh",
-}
 Period = Literal["month", "quarter", "year"]
-PERIOD_NAMES_VI: dict[str, str] = {"month": "tháng", "quarter": "quý", "year": "năm"}
 
 
 class Strict(BaseModel):

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 from .items import Item
 from .ledger import Delivery, DeliveryState, Event, EventKind, Ledger
-from .periods import ReportPeriod, period_containing
+from .periods import ReportPeriod, parse_period, period_containing
 from .plan import CHANNELS, CommunePlan, Quota, Unit
+from .status import Outlook
 
 _QUOTA_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
@@ -48,7 +49,7 @@ class QuotaStatus:
     @property
     def required(self) -> int:
         """The minimum over this period: a monthly quota of 2 asks 6 of a quarter."""
-        return self.quota.minimum * max(1, _months(self.period) // _QUOTA_MONTHS[self.quota.period])
+        return self.quota.minimum * max(1, self.period.months // _QUOTA_MONTHS[self.quota.period])
 
     @property
     def actual(self) -> int:
@@ -62,21 +63,17 @@ class QuotaStatus:
     def percent(self) -> int:
         return round(100 * self.actual / self.required)
 
-    def outlook(self, today: dt.date) -> str:
-        """Đạt; or, while the period runs, whether the pace so far reaches the minimum by its end."""
+    def outlook(self, today: dt.date) -> Outlook:
+        """Met; or, while the period runs, whether the pace so far reaches the minimum by its end."""
         if self.met:
-            return "đạt"
+            return Outlook.MET
         if today >= self.period.end:
-            return "không đạt"
+            return Outlook.MISSED
         if today < self.period.start:
-            return "chưa đến kỳ"
+            return Outlook.NOT_STARTED
         elapsed = (today - self.period.start).days + 1
         total = (self.period.end - self.period.start).days
-        return "có nguy cơ không đạt" if self.actual / elapsed * total < self.required else "đang thực hiện"
-
-
-def _months(period: ReportPeriod) -> int:
-    return (period.end.year - period.start.year) * 12 + period.end.month - period.start.month
+        return Outlook.AT_RISK if self.actual / elapsed * total < self.required else Outlook.ON_TRACK
 
 
 def _local_bounds(period: ReportPeriod, plan: CommunePlan) -> tuple[dt.datetime, dt.datetime]:
@@ -170,7 +167,7 @@ def quota_status(
     activities: dict[str, list[Counted]] = {}
     for quota in plan.quotas:
         own = period or period_containing(day, quota.period)
-        if _months(own) < _QUOTA_MONTHS[quota.period]:
+        if own.months < _QUOTA_MONTHS[quota.period]:
             # a yearly rule in a quarterly report: shown over its own year, counted to date
             own = period_containing(own.start, quota.period)
         if quota.activity:
@@ -191,18 +188,25 @@ def quota_status(
     return statuses
 
 
-def next_report(today: dt.date, plan: CommunePlan) -> tuple[dt.date, str]:
-    """The next report due (before the due day of a quarter's last month) and what it covers."""
+@dataclass(frozen=True)
+class NextReport:
+    """The next report due (before the due day of a quarter's last month) and the periods it covers:
+    the quarter, and the half-year or the year that quarter closes."""
+
+    due: dt.date
+    covers: tuple[ReportPeriod, ...]
+
+
+def next_report(today: dt.date, plan: CommunePlan) -> NextReport:
     due_day = plan.reporting.due_day
     for year in (today.year, today.year + 1):
         for month in (3, 6, 9, 12):
             due = dt.date(year, month, due_day)
             if due >= today:
-                quarter = month // 3
-                covers = [f"quý {['I', 'II', 'III', 'IV'][quarter - 1]}"]
+                covers = [parse_period(f"{year}-Q{month // 3}")]
                 if month == 6:
-                    covers.append("6 tháng đầu năm")
+                    covers.append(parse_period(f"{year}-H1"))
                 if month == 12:
-                    covers.append("năm")
-                return due, f"Báo cáo {', '.join(covers)} {year}"
+                    covers.append(parse_period(str(year)))
+                return NextReport(due, tuple(covers))
     raise AssertionError("unreachable")

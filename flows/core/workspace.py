@@ -7,7 +7,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CchcError
+from .errors import AlreadyAWorkspace, NotAWorkspace
 from .items import ItemsRead, read_items
 from .plan import CommunePlan, load_plan
 
@@ -24,10 +24,7 @@ class Workspace:
     def at(cls, root: Path | str) -> Workspace:
         root = Path(root).expanduser().resolve()
         if not (root / "content" / "commune.yaml").is_file():
-            raise CchcError(
-                f"{root} không phải thư mục làm việc của cchc: thiếu content/commune.yaml. "
-                "Chạy 'cchc init THƯ_MỤC' để tạo mới, hoặc dùng --workspace để chỉ đúng thư mục."
-            )
+            raise NotAWorkspace(root)
         return cls(root)
 
     @property
@@ -41,6 +38,11 @@ class Workspace:
     @property
     def output_dir(self) -> Path:
         return self.root / "output"
+
+    @property
+    def state_dir(self) -> Path:
+        """What the program keeps for itself (logs of unexpected errors); never generated output."""
+        return self.root / ".cchc"
 
     @property
     def database_url(self) -> str:
@@ -68,7 +70,7 @@ def init_workspace(target: Path, with_samples: bool = True) -> Workspace:
     """Create a new workspace from the built-in skeleton; never overwrites an existing one."""
     target = target.expanduser().resolve()
     if (target / "content" / "commune.yaml").exists():
-        raise CchcError(f"{target} đã là một thư mục làm việc (có content/commune.yaml); không ghi đè.")
+        raise AlreadyAWorkspace(target)
     (target / "content" / "items").mkdir(parents=True, exist_ok=True)
     shutil.copy2(BUILTIN_ROOT / "content" / "commune.yaml", target / "content" / "commune.yaml")
     if (BUILTIN_ROOT / "content" / "lexicon.yaml").exists():
@@ -78,5 +80,5 @@ def init_workspace(target: Path, with_samples: bool = True) -> Workspace:
     for folder in ("templates", "assets"):
         if (BUILTIN_ROOT / folder).is_dir():
             shutil.copytree(BUILTIN_ROOT / folder, target / folder, dirs_exist_ok=True)
-    (target / ".gitignore").write_text("output/\n", encoding="utf-8")
+    (target / ".gitignore").write_text("output/\n.cchc/\n", encoding="utf-8")
     return Workspace(target)

@@ -18,13 +18,13 @@ from pathlib import Path
 import nh3
 import yaml
 
-from .core.atomic import write_atomic
-from .core.ledger import Ledger
-from .core.plan import CommunePlan, Feed
-from .core.text import nfc, plain_text
-from .core.workspace import Workspace
+from ..core.atomic import write_atomic
+from ..core.errors import FeedError
+from ..core.plan import CommunePlan, Feed
+from ..core.session import Session
+from ..core.text import nfc, plain_text
+from .fetch import fetch
 
-MAX_BYTES = 5 * 1024 * 1024
 _ALLOWED = {"p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "blockquote", "h2", "h3", "h4", "a"}
 
 
@@ -34,51 +34,8 @@ class FeedResult:
     drafts: list[Path] = field(default_factory=list)
     skipped: int = 0  # not about CCHC, or seen before
     warnings: list[str] = field(default_factory=list)
-    error: str | None = None
+    error: FeedError | None = None
     not_modified: bool = False
-
-
-class FeedError(Exception):
-    pass
-
-
-def fetch(
-    feed: Feed, workspace: Workspace, timeout: float, etag: str | None, modified: str | None
-) -> tuple[bytes | None, dict[str, str]]:
-    """The feed's bytes and response headers; None when the server says nothing changed (304)."""
-    if not re.match(r"^https?://", feed.url):
-        path = Path(feed.url) if Path(feed.url).is_absolute() else workspace.root / feed.url
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise FeedError(f"không đọc được tệp {path} ({exc.strerror or exc})") from exc
-        if len(data) > MAX_BYTES:
-            raise FeedError(f"tệp lớn hơn {MAX_BYTES // 1024 // 1024} MB")
-        return data, {}
-    import requests
-
-    headers = {"User-Agent": "cchc (commune CCHC communication)"}
-    if etag:
-        headers["If-None-Match"] = etag
-    if modified:
-        headers["If-Modified-Since"] = modified
-    try:
-        with requests.get(feed.url, headers=headers, timeout=(min(5.0, timeout), timeout), stream=True) as response:
-            if response.status_code == 304:
-                return None, dict(response.headers)
-            if response.status_code != 200:
-                raise FeedError(f"máy chủ trả lời mã {response.status_code}")
-            chunks, size = [], 0
-            for chunk in response.iter_content(65536):
-                size += len(chunk)
-                if size > MAX_BYTES:
-                    raise FeedError(f"nguồn tin lớn hơn {MAX_BYTES // 1024 // 1024} MB, không tải")
-                chunks.append(chunk)
-            return b"".join(chunks), dict(response.headers)
-    except requests.Timeout as exc:
-        raise FeedError(f"máy chủ không trả lời sau {timeout:g} giây") from exc
-    except requests.RequestException as exc:
-        raise FeedError(f"không kết nối được ({type(exc).__name__})") from exc
 
 
 def normalise_title(title: str) -> str:
@@ -131,18 +88,17 @@ def draft_text(meta: dict[str, object], body: str) -> str:
     return f"---\n{front}---\n{body}\n"
 
 
-def ingest_feed(
-    feed: Feed, workspace: Workspace, plan: CommunePlan, ledger: Ledger, timeout: float = 15.0
-) -> FeedResult:
+def ingest_feed(feed: Feed, session: Session, timeout: float = 15.0) -> FeedResult:
     import feedparser
     from slugify import slugify
 
+    workspace, plan, ledger = session.workspace, session.plan, session.ledger
     result = FeedResult(feed)
     etag, modified = ledger.feed_state(feed.url)
     try:
         data, headers = fetch(feed, workspace, timeout, etag, modified)
     except FeedError as exc:
-        result.error = str(exc)
+        result.error = exc
         return result
     if data is None:
         result.not_modified = True
@@ -152,7 +108,7 @@ def ingest_feed(
     if parsed.bozo:
         problem = type(parsed.bozo_exception).__name__
         if not parsed.entries:
-            result.error = f"nội dung không phải RSS/Atom hợp lệ ({problem}); không lấy được tin nào"
+            result.error = FeedError(f"nội dung không phải RSS/Atom hợp lệ ({problem}); không lấy được tin nào")
             return result
         result.warnings.append(f"nguồn tin có lỗi định dạng ({problem}); đã lấy được {len(parsed.entries)} tin")
     if not parsed.entries:
@@ -208,8 +164,6 @@ def ingest_feed(
     return result
 
 
-def ingest(
-    workspace: Workspace, plan: CommunePlan, ledger: Ledger, feeds: list[Feed] | None = None, timeout: float = 15.0
-) -> list[FeedResult]:
+def ingest(session: Session, feeds: list[Feed] | None = None, timeout: float = 15.0) -> list[FeedResult]:
     """Every feed in turn; a failure is recorded in its result and the next feed goes on."""
-    return [ingest_feed(feed, workspace, plan, ledger, timeout) for feed in (plan.feeds if feeds is None else feeds)]
+    return [ingest_feed(feed, session, timeout) for feed in (session.plan.feeds if feeds is None else feeds)]

@@ -21,8 +21,9 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
 
-from .core.plan import CHANNEL_NAMES_VI, CHANNELS
-from .report import Report
+from .. import labels
+from ..core.plan import CHANNELS
+from .tables import Report
 
 FONT = "Times New Roman"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -206,7 +207,7 @@ def to_docx(report: Report) -> bytes:
     # title and summary line
     _para(document, after=6)
     _para(document, "BÁO CÁO", 14, bold=True)
-    _para(document, f"Kết quả công tác tuyên truyền cải cách hành chính {period.label_vi}", 14, bold=True)
+    _para(document, f"Kết quả công tác tuyên truyền cải cách hành chính {labels.period(period)}", 14, bold=True)
     _rule(document, 3.0, text_width)
 
     statuses = report.quotas
@@ -215,14 +216,14 @@ def to_docx(report: Report) -> bytes:
     _body(
         document,
         f"Thực hiện Kế hoạch tuyên truyền cải cách hành chính năm {period.start.year}, Ủy ban nhân dân "
-        f"{commune.full_name} báo cáo kết quả công tác tuyên truyền cải cách hành chính {period.label_vi} "
+        f"{commune.full_name} báo cáo kết quả công tác tuyên truyền cải cách hành chính {labels.period(period)} "
         "như sau:",
     )
     _heading(document, "I. KẾT QUẢ THỰC HIỆN")
     _body(
         document,
         f"1. Trong kỳ, toàn xã có {len(report.items)} tin, bài về cải cách hành chính được tuyên truyền: "
-        + "; ".join(f"{CHANNEL_NAMES_VI[c].lower()} {counts[c]} tin, bài" for c in CHANNELS)
+        + "; ".join(f"{labels.CHANNELS[c].lower()} {counts[c]} tin, bài" for c in CHANNELS)
         + ".",
     )
     if report.activities:
@@ -250,7 +251,7 @@ def to_docx(report: Report) -> bytes:
         _body(document, "Các chỉ tiêu tuyên truyền trong kỳ đều đạt và vượt kế hoạch.")
     _body(
         document,
-        f"Trên đây là báo cáo kết quả công tác tuyên truyền cải cách hành chính {period.label_vi} của Ủy "
+        f"Trên đây là báo cáo kết quả công tác tuyên truyền cải cách hành chính {labels.period(period)} của Ủy "
         f"ban nhân dân {commune.full_name}./.",
     )
 
@@ -281,7 +282,7 @@ def to_docx(report: Report) -> bytes:
     appendix.different_first_page_header_footer = False
     _page_number(appendix)
     _para(document, "PHỤ LỤC", 14, bold=True)
-    _para(document, f"Kết quả tuyên truyền cải cách hành chính {period.label_vi}", 14, bold=True)
+    _para(document, f"Kết quả tuyên truyền cải cách hành chính {labels.period(period)}", 14, bold=True)
     _para(
         document,
         f"(Kèm theo Báo cáo {plan.reporting.number.removeprefix('Số: ')} của Ủy ban nhân dân {commune.full_name})",

@@ -1,0 +1,53 @@
+"""What every command shares: the consoles, the common options, opening the workspace, and wording failures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from .. import labels
+from ..core.errors import SourceProblem
+from ..core.plan import CommunePlan
+
+console = Console()
+errors = Console(stderr=True)
+
+WorkspaceOption = Annotated[
+    Path,
+    typer.Option(
+        "--workspace", "-w", envvar="CCHC_WORKSPACE", help="Thư mục làm việc của xã (mặc định: thư mục hiện tại)."
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON (cho chương trình khác đọc).")]
+ItemArgument = Annotated[str, typer.Argument(help="Mã bài (tên tệp .md, không có đuôi).")]
+PERIOD_HELP = "Kỳ: 2026-03 (tháng), 2026-Q1 (quý), 2026-H1 (6 tháng) hoặc 2026 (năm)."
+
+
+def say(text: str) -> None:
+    """A line for the official; user text inside it is never read as markup."""
+    console.print(text, highlight=False)
+
+
+def fail(message: str, code: int = 1) -> None:
+    errors.print(f"[bold red]Lỗi:[/] {escape(message)}", highlight=False)
+    raise typer.Exit(code)
+
+
+def warn_problems(problems: list[SourceProblem]) -> None:
+    if problems:
+        errors.print(f"[yellow]Có {len(problems)} lỗi trong dữ liệu đầu vào; các bài khác vẫn được xử lý:[/]")
+        for problem in problems:
+            errors.print(f"  • {escape(str(problem))}", highlight=False)
+
+
+def local(at: dt.datetime | None, plan: CommunePlan) -> str:
+    return at.astimezone(plan.commune.tz).strftime("%d/%m/%Y %H:%M") if at else ""
+
+
+def channel_name(channel: str) -> str:
+    return labels.CHANNELS[channel]

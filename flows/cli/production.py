@@ -1,0 +1,286 @@
+"""Commands of the portal editor: produce, publish and unpublish, preview the site, take news from feeds,
+check the ledger, and the demo."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .. import labels
+from ..core.periods import parse_local_time
+from ..core.session import Session
+from ..core.workspace import Workspace
+from ..pipeline import JobResult, ProduceSummary, WorkPlan, build_portal_site, handing_over, plan_work, verify
+from .common import ItemArgument, JsonOption, WorkspaceOption, console, errors, fail, local, say, session, warn_problems
+
+
+def register(app: typer.Typer, ledger_app: typer.Typer) -> None:
+    app.command("produce")(produce_command)
+    app.command()(publish)
+    app.command()(unpublish)
+    app.command()(preview)
+    app.command()(ingest)
+    ledger_app.command("verify")(ledger_verify)
+
+
+# --- produce -------------------------------------------------------------------------------------------------
+def run_produce(s: Session, only: str | None, quiet: bool = False) -> ProduceSummary:
+    """Plan, and start Prefect only when there is something to make."""
+    work = plan_work(s, only)
+    if not work.jobs:
+        build_portal_site(s)  # a publication record may have changed it
+        return ProduceSummary(work)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")  # failures are reported below, in Vietnamese
+    from ..produce_flow import produce
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=errors, disable=quiet, transient=False) as progress:
+        bar = progress.add_task("Khởi động Prefect…", total=len(work.jobs))
+
+        def done(result: JobResult) -> None:
+            progress.update(bar, advance=1, description="Đang sản xuất")
+
+        with handing_over(s, work, done):
+            return produce(str(s.workspace.root), only)
+
+
+def failure_text(s: Session, result: JobResult) -> str:
+    """A known error in the user's words; anything else is a bug, logged with its traceback."""
+    from ..core.errors import CchcError
+    from ..pipeline import log_unexpected
+
+    if isinstance(result.exception, CchcError):
+        return str(result.exception)
+    log = log_unexpected(s, result)
+    return f"lỗi chương trình ({type(result.exception).__name__}); chi tiết cho người hỗ trợ kỹ thuật: {log}"
+
+
+def describe_waiting(work: WorkPlan, s: Session) -> None:
+    for item in s.ledger.changed_since_publication(s.read.items):
+        errors.print(
+            f"[yellow]Đã sửa sau khi đăng:[/] '{item.id}' khác với bài đang đăng trên cổng. "
+            f"Biên tập viên cập nhật bài trên cổng rồi chạy: cchc publish {item.id} --url …",
+            highlight=False,
+        )
+    for item in work.needs_reapproval:
+        errors.print(
+            f"[yellow]Cần duyệt lại:[/] '{item.id}' đã được sửa sau khi duyệt nên chưa được sản xuất. "
+            f'Người duyệt chạy: cchc approve {item.id} --by "Họ tên"',
+            highlight=False,
+        )
+    if work.awaiting_approval:
+        ids = ", ".join(i.id for i in work.awaiting_approval)
+        errors.print(f"[yellow]Chờ duyệt ({len(work.awaiting_approval)}):[/] {ids}", highlight=False)
+    if work.rejected:
+        errors.print(f"Bị trả lại, không sản xuất: {', '.join(i.id for i in work.rejected)}", highlight=False)
+
+
+def summary_json(s: Session, summary: ProduceSummary) -> str:
+    work = summary.work
+    produced = [
+        {
+            "item": r.job.item.id,
+            "channel": r.job.channel,
+            "path": r.produced.path,
+            "sha256": r.produced.sha256,
+            "bytes": r.produced.bytes,
+            "duration_seconds": r.produced.duration_seconds,
+            "engine": r.produced.engine,
+        }
+        for r in summary.results
+        if r.produced
+    ]
+    failed = [{"item": r.job.item.id, "channel": r.job.channel, "error": failure_text(s, r)} for r in summary.failed]
+    return json.dumps(
+        {
+            "produced": produced,
+            "failed": failed,
+            "up_to_date": len(work.up_to_date),
+            "needs_reapproval": [i.id for i in work.needs_reapproval],
+            "awaiting_approval": [i.id for i in work.awaiting_approval],
+            "rejected": [i.id for i in work.rejected],
+            "problems": [str(p) for p in work.problems],
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def print_summary(s: Session, summary: ProduceSummary) -> None:
+    work = summary.work
+    made = [r for r in summary.results if r.produced]
+    if made:
+        table = Table(title=f"Đã sản xuất {len(made)} tệp", title_justify="left")
+        for column in ("Mã bài", "Kênh", "Tệp", "Thời lượng"):
+            table.add_column(column)
+        for r in sorted(made, key=lambda r: (r.job.item.id, r.job.channel)):
+            seconds = r.produced.duration_seconds
+            table.add_row(
+                r.job.item.id,
+                labels.CHANNELS[r.job.channel],
+                f"output/{r.produced.path}",
+                f"{int(seconds // 60)}:{int(seconds % 60):02d}" if seconds else "",
+            )
+        console.print(table)
+        for r in made:
+            if r.produced.note:
+                errors.print(f"[yellow]Lưu ý[/] ({r.job.item.id}): {escape(r.produced.note)}", highlight=False)
+    if work.up_to_date:
+        console.print(f"Không thay đổi, bỏ qua: {len(work.up_to_date)} tệp đã có và còn đúng.")
+    if not work.jobs:
+        console.print("Không có gì cần sản xuất.")
+    for r in summary.failed:
+        errors.print(
+            f"[bold red]Không sản xuất được[/] {labels.CHANNELS[r.job.channel]} của "
+            f"'{r.job.item.id}': {escape(failure_text(s, r))}",
+            highlight=False,
+        )
+    describe_waiting(work, s)
+    warn_problems(work.problems)
+
+
+def produce_command(
+    workspace: WorkspaceOption = Path("."),
+    item: Annotated[str | None, typer.Option("--item", help="Chỉ sản xuất bài có mã này.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Tạo bài đăng cổng thông tin, infographic và tệp MP3 cho mọi bài đã duyệt còn thiếu hoặc đã cũ (Prefect)."""
+    with session(workspace) as s:
+        if item is not None:
+            s.item(item)
+        summary = run_produce(s, item, quiet=as_json)
+        if as_json:
+            print(summary_json(s, summary))
+        else:
+            print_summary(s, summary)
+        if summary.failed or summary.work.problems:
+            raise typer.Exit(1)
+
+
+# --- publication records ---------------------------------------------------------------------------------------
+def publish(
+    item_id: ItemArgument,
+    url: Annotated[str, typer.Option("--url", help="Địa chỉ bài trên cổng thông tin.")],
+    at: Annotated[
+        str | None, typer.Option("--at", help="Thời điểm đăng (mặc định: bây giờ), ví dụ '2026-03-05 09:00'.")
+    ] = None,
+    by: Annotated[str, typer.Option("--by", help="Người đăng bài.")] = "Biên tập viên",
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Ghi nhận bài đã đăng lên cổng tại địa chỉ URL (chỉ tiêu tính các bài đã đăng)."""
+    if not re.match(r"^https?://", url):
+        fail(f"Đường dẫn '{url}' không hợp lệ: phải bắt đầu bằng http:// hoặc https://.")
+    with session(workspace) as s:
+        s.item(item_id)
+        when = parse_local_time(at, s.plan.commune.tz) if at else None
+        row, changed = s.ledger.mark_published(item_id, url, by, when)
+        if changed:
+            console.print(
+                f"[green]Đã ghi nhận đăng bài[/] '{item_id}' lúc {local(row.published_at, s.plan)}: {escape(url)}",
+                highlight=False,
+            )
+        else:
+            say(f"Bài '{item_id}' đã được ghi nhận đăng tại {url} từ trước; không ghi lại.")
+
+
+def unpublish(
+    item_id: ItemArgument,
+    reason: Annotated[str, typer.Option("--reason", help="Lý do gỡ bài.")],
+    by: Annotated[str, typer.Option("--by", help="Người gỡ bài.")] = "Biên tập viên",
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Ghi nhận bài đã được gỡ khỏi cổng: bài không còn được tính và rời khỏi trang chuyên mục."""
+    with session(workspace) as s:
+        s.item(item_id)
+        s.ledger.mark_unpublished(item_id, reason, by)
+        build_portal_site(s)
+        console.print(f"[yellow]Đã ghi nhận gỡ bài[/] '{item_id}': {escape(reason)}", highlight=False)
+
+
+def preview(
+    workspace: WorkspaceOption = Path("."),
+    port: Annotated[int, typer.Option(help="Cổng trên 127.0.0.1.")] = 8000,
+) -> None:
+    """Mở trang chuyên mục (output/portal) trên 127.0.0.1 để biên tập viên xem trước."""
+    import functools
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from ..channels import paths
+
+    ws = Workspace.at(workspace)
+    site = ws.output_dir / paths.SITE
+    if not (site / "index.html").is_file():
+        fail("Chưa có trang chuyên mục: hãy duyệt bài rồi chạy 'cchc produce' trước.")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site))
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError:
+        fail(f"Cổng {port} đang được dùng; chọn cổng khác, ví dụ: cchc preview --port {port + 1}")
+    console.print(f"Xem trước chuyên mục tại [bold]http://127.0.0.1:{port}/index.html[/] (Ctrl+C để dừng)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+def ingest(
+    feed: Annotated[
+        list[str] | None, typer.Option("--feed", help="Địa chỉ hoặc tệp nguồn tin, thay cho các nguồn trong cấu hình.")
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Số giây chờ mỗi nguồn tin.")] = 15.0,
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Lấy tin CCHC từ nguồn RSS/Atom vào content/items/inbox/ làm bản nháp chờ duyệt."""
+    from ..core.plan import Feed
+    from ..feeds import ingest as run_ingest
+
+    with session(workspace) as s:
+        feeds = [Feed(name=url, url=url) for url in feed] if feed else None
+        if feeds is None and not s.plan.feeds:
+            fail("Chưa có nguồn tin nào: thêm mục feeds trong content/commune.yaml, hoặc dùng --feed ĐỊA-CHỈ.")
+        results = run_ingest(s, feeds, timeout)
+        for result in results:
+            name = escape(result.feed.name)
+            if result.error:
+                errors.print(f"[bold red]Lỗi nguồn tin[/] '{name}': {escape(str(result.error))}", highlight=False)
+                continue
+            if result.not_modified:
+                say(f"'{name}': không có gì mới (máy chủ báo chưa thay đổi).")
+                continue
+            for warning in result.warnings:
+                errors.print(f"[yellow]Lưu ý[/] '{name}': {escape(warning)}", highlight=False)
+            say(
+                f"'{name}': {len(result.drafts)} bài mới vào hộp chờ duyệt, {result.skipped} tin bỏ qua "
+                "(không về CCHC hoặc đã lấy trước đây)."
+            )
+            for path in result.drafts:
+                say(f"  + {path.relative_to(s.workspace.root)}")
+        if any(r.error for r in results):
+            raise typer.Exit(1)
+
+
+def ledger_verify(workspace: WorkspaceOption = Path(".")) -> None:
+    """Kiểm tra mọi tệp đã sản xuất còn nguyên như sổ theo dõi đã ghi (mã thoát 1 nếu không khớp)."""
+    with session(workspace) as s:
+        mismatches = verify(s)
+        total = len(s.ledger.current_deliveries())
+        if not mismatches:
+            console.print(f"[green]Sổ theo dõi và các tệp khớp nhau[/] ({total} tệp).")
+            return
+        for m in mismatches:
+            errors.print(
+                f"[red]Không khớp:[/] output/{m.path} ({m.item_id}, {labels.CHANNELS[m.channel]}): {m.problem}",
+                highlight=False,
+            )
+        errors.print(f"{len(mismatches)}/{total} tệp không khớp. Chạy 'cchc produce' để tạo lại các tệp này.")
+        raise typer.Exit(1)

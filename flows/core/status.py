@@ -1,0 +1,56 @@
+"""Every status the core reports, as codes. flows/labels.py says each in Vietnamese; nothing here does."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ApprovalStatus(StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    NEEDS_REAPPROVAL = "needs_reapproval"
+
+
+class EventKind(StrEnum):
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PRODUCED = "produced"
+    PUBLISHED = "published"
+    UNPUBLISHED = "unpublished"
+    AIRED = "aired"
+    FAILED = "failed"
+
+
+class DeliveryState(StrEnum):
+    PRODUCED = "produced"
+    PUBLISHED = "published"
+    AIRED = "aired"
+    RETRACTED = "retracted"
+    FAILED = "failed"
+
+
+class Outlook(StrEnum):
+    """Where a quota stands on a given day."""
+
+    MET = "met"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"  # the pace so far cannot reach the minimum by the period's end
+    MISSED = "missed"
+    NOT_STARTED = "not_started"
+
+
+class AiringStatus(StrEnum):
+    """A scheduled airing: confirmed, past and not confirmed, or still to come."""
+
+    AIRED = "aired"
+    UNCONFIRMED = "unconfirmed"
+    PLANNED = "planned"
+
+
+class PeriodKind(StrEnum):
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    HALF = "half"
+    YEAR = "year"
