@@ -10,9 +10,10 @@ import typer
 from rich.markup import escape
 
 from ..core.periods import parse_local_time, parse_period
+from ..core.session import open_session as session
 from ..core.status import PeriodKind
 from ..core.workspace import Workspace
-from .common import WorkspaceOption, console, errors, fail, local, say, session
+from .common import WorkspaceOption, console, errors, fail, local, say
 
 
 def register(app: typer.Typer) -> None:

@@ -10,8 +10,9 @@ from rich.table import Table
 from ..channels import paths
 from ..core.periods import parse_period
 from ..core.quota import quota_status
+from ..core.session import open_session as session
 from ..demo import DEMO_APPROVER, approve_samples, record_sample_activities, record_sample_deliveries
-from .common import WorkspaceOption, console, errors, say, session, warn_problems
+from .common import WorkspaceOption, console, errors, say, warn_problems
 from .production import failure_text, run_produce
 from .reporting import quota_table
 

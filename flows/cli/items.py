@@ -10,9 +10,10 @@ import typer
 from rich.table import Table
 
 from .. import labels
+from ..core.session import open_session as session
 from ..core.status import ApprovalStatus
 from ..core.workspace import init_workspace
-from .common import ItemArgument, JsonOption, WorkspaceOption, console, fail, local, say, session, warn_problems
+from .common import ItemArgument, JsonOption, WorkspaceOption, console, fail, local, say, warn_problems
 
 
 def register(app: typer.Typer) -> None:

@@ -17,9 +17,10 @@ from rich.table import Table
 from .. import labels
 from ..core.periods import parse_local_time
 from ..core.session import Session
+from ..core.session import open_session as session
 from ..core.workspace import Workspace
 from ..pipeline import JobResult, ProduceSummary, WorkPlan, build_portal_site, handing_over, plan_work, verify
-from .common import ItemArgument, JsonOption, WorkspaceOption, console, errors, fail, local, say, session, warn_problems
+from .common import ItemArgument, JsonOption, WorkspaceOption, console, errors, fail, local, say, warn_problems
 
 
 def register(app: typer.Typer, ledger_app: typer.Typer) -> None:

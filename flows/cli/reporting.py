@@ -14,8 +14,9 @@ from rich.table import Table
 from .. import labels
 from ..core.periods import parse_day, parse_period
 from ..core.quota import QuotaStatus, next_report, quota_status
+from ..core.session import open_session as session
 from ..core.status import Outlook
-from .common import PERIOD_HELP, JsonOption, WorkspaceOption, console, errors, fail, say, session
+from .common import PERIOD_HELP, JsonOption, WorkspaceOption, console, errors, fail, say
 
 OUTLOOK_STYLE = {
     Outlook.MET: "green",
