@@ -37,5 +37,5 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/report.py
 	$(BIN)/python benchmarks/ingest.py
 
-clean:
+clean:  # generated output only: the ledger and Prefect's files in .cchc/ are state and stay
 	rm -rf output .pytest_cache

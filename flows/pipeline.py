@@ -117,6 +117,7 @@ class JobResult:
 class ProduceSummary:
     work: WorkPlan
     results: list[JobResult] = field(default_factory=list)
+    busy: bool = False  # another produce of this commune was running: this one did nothing
 
     @property
     def failed(self) -> list[JobResult]:
@@ -148,15 +149,24 @@ def handing_over(session: Session, work: WorkPlan, listener: Listener | None = N
 
 
 @contextmanager
-def run_session(workspace_root: str, only: str | None = None) -> Iterator[tuple[Session, WorkPlan, Listener]]:
-    """For a flow: the session and work handed over by the shell that started it, else read and planned here
-    (a deployment)."""
+def producing(session: Session) -> Iterator[bool]:
+    """The commune's produce lease, held for the whole run: False when another run holds it."""
+    from .core.ledger.lease import lease
+
+    with lease(session.ledger, "produce") as held:
+        yield held
+
+
+@contextmanager
+def run_session(workspace_root: str, only: str | None = None) -> Iterator[tuple[Session, WorkPlan | None, Listener]]:
+    """For a flow: the session and work handed over by the shell that started it (which holds the lease), else
+    read and planned here under the lease (a deployment); work is None when another run holds it."""
     handed = _handover.get()
     if handed is not None and handed.session.workspace.root == Path(workspace_root).expanduser().resolve():
         yield handed.session, handed.work, handed.listener or (lambda result: None)
         return
-    with open_session(workspace_root) as session:
-        yield session, plan_work(session, only), lambda result: None
+    with open_session(workspace_root) as session, producing(session) as held:
+        yield session, plan_work(session, only) if held else None, lambda result: None
 
 
 def record(session: Session, result: JobResult) -> None:

@@ -21,7 +21,15 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from .channels import Job, RenderContext  # noqa: E402
 from .core.ledger import ProducedFile  # noqa: E402
 from .core.session import Session  # noqa: E402
-from .pipeline import JobResult, ProduceSummary, build_portal_site, produce_job, record, run_session  # noqa: E402
+from .pipeline import (  # noqa: E402
+    JobResult,
+    ProduceSummary,
+    WorkPlan,
+    build_portal_site,
+    produce_job,
+    record,
+    run_session,
+)
 
 
 @task(cache_policy=NO_CACHE, task_run_name="{job.channel}-{job.item.id}")
@@ -39,6 +47,8 @@ def build_site_task(session: Session) -> int:
 def produce(workspace_root: str, only: str | None = None) -> ProduceSummary:
     """Produce every approved item's outputs that are missing or out of date, and log them in the ledger."""
     with run_session(workspace_root, only) as (session, work, listener):
+        if work is None:
+            return ProduceSummary(WorkPlan(), busy=True)
         summary = ProduceSummary(work)
         ctx = RenderContext(session.plan, session.workspace)
         futures = {produce_task.submit(job, ctx): job for job in work.jobs}

@@ -48,7 +48,7 @@ def test_demo_makes_everything_and_is_safe_to_rerun(
     assert "không đạt" in quiet_office
 
     def counts() -> tuple[int, ...]:
-        with sqlite3.connect(ws.output_dir / "ledger.sqlite") as db:
+        with sqlite3.connect(ws.ledger_path) as db:
             return tuple(db.execute(f"select count(*) from {t}").fetchone()[0] for t in ("deliveries", "events"))
 
     first = counts()

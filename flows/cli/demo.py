@@ -13,7 +13,7 @@ from ..core.quota import quota_status
 from ..core.session import open_session as session
 from ..demo import DEMO_APPROVER, approve_samples, record_sample_activities, record_sample_deliveries
 from .common import WorkspaceOption, console, errors, say, warn_problems
-from .production import failure_text, run_produce
+from .production import BUSY, failure_text, run_produce
 from .reporting import quota_table
 
 
@@ -25,6 +25,8 @@ def demo(workspace: WorkspaceOption = Path(".")) -> None:
         say(f"1. Duyệt: {len(approved)} bài mới được duyệt bởi '{DEMO_APPROVER}' ({len(s.read.items)} bài trong kho).")
         console.print("2. Sản xuất bài đăng, infographic và tệp âm thanh (Prefect)…")
         summary = run_produce(s, None)
+        if summary.busy:
+            say(f"   {BUSY}")
         for r in summary.failed:
             errors.print(f"[bold red]Không sản xuất được[/] {r.job.label}: {failure_text(s, r)}", highlight=False)
         made = len(summary.results) - len(summary.failed)

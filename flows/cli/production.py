@@ -4,7 +4,6 @@ check the ledger, and the demo."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Annotated
@@ -19,7 +18,16 @@ from ..core.periods import parse_local_time
 from ..core.session import Session
 from ..core.session import open_session as session
 from ..core.workspace import Workspace
-from ..pipeline import JobResult, ProduceSummary, WorkPlan, build_portal_site, handing_over, plan_work, verify
+from ..pipeline import (
+    JobResult,
+    ProduceSummary,
+    WorkPlan,
+    build_portal_site,
+    handing_over,
+    plan_work,
+    producing,
+    verify,
+)
 from .common import ItemArgument, JsonOption, WorkspaceOption, console, errors, fail, local, say, warn_problems
 
 
@@ -32,15 +40,24 @@ def register(app: typer.Typer, ledger_app: typer.Typer) -> None:
     ledger_app.command("verify")(ledger_verify)
 
 
+BUSY = "Đang có một lượt sản xuất khác của xã này; lượt này không làm gì. Kết quả sẽ có khi lượt kia xong."
+
+
 # --- produce -------------------------------------------------------------------------------------------------
 def run_produce(s: Session, only: str | None, quiet: bool = False) -> ProduceSummary:
-    """Plan, and start Prefect only when there is something to make."""
+    """Under the commune's produce lease: plan, and start Prefect only when there is something to make."""
+    with producing(s) as held:
+        if not held:
+            return ProduceSummary(WorkPlan(), busy=True)
+        return _produce(s, only, quiet)
+
+
+def _produce(s: Session, only: str | None, quiet: bool) -> ProduceSummary:
     work = plan_work(s, only)
     if not work.jobs:
         build_portal_site(s)  # a publication record may have changed it
         return ProduceSummary(work)
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")  # failures are reported below, in Vietnamese
-    from ..produce_flow import produce
+    from ..orchestrator import prefect_api
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=errors, disable=quiet, transient=False) as progress:
@@ -49,7 +66,9 @@ def run_produce(s: Session, only: str | None, quiet: bool = False) -> ProduceSum
         def done(result: JobResult) -> None:
             progress.update(bar, advance=1, description="Đang sản xuất")
 
-        with handing_over(s, work, done):
+        with prefect_api(s.workspace), handing_over(s, work, done):
+            from ..produce_flow import produce
+
             return produce(str(s.workspace.root), only)
 
 
@@ -158,6 +177,12 @@ def produce_command(
         if item is not None:
             s.item(item)
         summary = run_produce(s, item, quiet=as_json)
+        if summary.busy:
+            if as_json:
+                print(json.dumps({"busy": True}))
+            else:
+                say(BUSY)
+            return
         if as_json:
             print(summary_json(s, summary))
         else:

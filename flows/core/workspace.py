@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from dataclasses import dataclass
@@ -41,12 +42,21 @@ class Workspace:
 
     @property
     def state_dir(self) -> Path:
-        """What the program keeps for itself (logs of unexpected errors); never generated output."""
+        """What the program keeps and cannot make again: the ledger, Prefect's own files, logs. Never generated
+        output: `make clean` and `rm -rf output` leave it alone."""
         return self.root / ".cchc"
 
     @property
+    def ledger_path(self) -> Path:
+        return self.state_dir / "ledger.sqlite"
+
+    @property
     def database_url(self) -> str:
-        return os.environ.get(DATABASE_URL_ENV) or f"sqlite:///{self.output_dir / 'ledger.sqlite'}"
+        """CCHC_DATABASE_URL (a province's Postgres), else the workspace's own SQLite ledger."""
+        if os.environ.get(DATABASE_URL_ENV):
+            return os.environ[DATABASE_URL_ENV]
+        adopt_legacy_ledger(self.output_dir / "ledger.sqlite", self.ledger_path)
+        return f"sqlite:///{self.ledger_path}"
 
     def load_plan(self) -> CommunePlan:
         return load_plan(self.config_path)
@@ -64,6 +74,21 @@ class Workspace:
             if (folder / name).is_file():
                 return folder / name
         return None
+
+
+def adopt_legacy_ledger(old: Path, new: Path) -> None:
+    """Earlier versions kept the ledger in output/, which is deleted as generated: move it to the state folder,
+    its write-ahead log folded in first, so no approval, publication or airing is lost."""
+    if not old.is_file() or new.exists():
+        return
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(old)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    new.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(old, new)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{old}{suffix}").unlink(missing_ok=True)
 
 
 def init_workspace(target: Path, with_samples: bool = True) -> Workspace:

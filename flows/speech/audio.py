@@ -11,6 +11,8 @@ from pathlib import Path
 
 import imageio_ffmpeg
 
+from ..core.processes import CHILD_OPTIONS
+
 with warnings.catch_warnings():
     # pydub warns at import when no ffmpeg is on PATH; we point it at imageio-ffmpeg's binary below.
     warnings.simplefilter("ignore", RuntimeWarning)
@@ -37,7 +39,7 @@ def ebur128(path: Path) -> R128:
     broadcast master uses, so the tests and benchmarks check the master against someone else's ruler."""
     command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path),
                "-af", "ebur128=peak=true", "-f", "null", "-"]  # fmt: skip
-    stderr = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120).stderr
+    stderr = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120, **CHILD_OPTIONS).stderr
     summary = stderr[stderr.rindex("Summary:") :]
     integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary)[1])
     peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)[1])

@@ -23,6 +23,7 @@ from mutagen.id3 import COMM, ID3, TALB, TDRC, TIT2, TLAN, TPE1
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.signal import butter, firwin, resample_poly, sosfilt, tf2sos, upfirdn
 
+from ..core.processes import CHILD_OPTIONS
 from .audio import AudioSegment, decode_mp3
 
 SAMPLE_RATE = 44_100  # of the MP3s
@@ -246,7 +247,7 @@ def _ffmpeg_mp3(pcm: bytes, bitrate: str) -> bytes:
                "-c:a", "libmp3lame", "-b:a", bitrate, "-ac", "1", "-compression_level", "7",
                "-id3v2_version", "0", "-write_xing", "0", "-fflags", "+bitexact", "-flags:a", "+bitexact",
                "-f", "mp3", "pipe:1"]  # fmt: skip
-    done = subprocess.run(command, input=pcm, capture_output=True, check=False, timeout=300)
+    done = subprocess.run(command, input=pcm, capture_output=True, check=False, timeout=300, **CHILD_OPTIONS)
     if done.returncode != 0:
         raise RuntimeError(f"ffmpeg could not encode the MP3: {done.stderr.decode(errors='replace')[-500:]}")
     return done.stdout

@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -61,6 +62,17 @@ class Event(Base):
     """Append-only: rows are inserted, never updated or deleted."""
 
     __tablename__ = "events"
+    __table_args__ = (
+        Index(
+            "uq_aired_once",
+            "commune",
+            "delivery_id",
+            "at",
+            unique=True,
+            sqlite_where=text("kind = 'aired'"),
+            postgresql_where=text("kind = 'aired'"),
+        ),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     commune: Mapped[str] = mapped_column(String(100), default="", server_default="", index=True)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
@@ -120,6 +132,7 @@ class Activity(Base):
     """Work outside the pipeline that counts toward a quota: a dialogue, a conference, a contest, banners hung."""
 
     __tablename__ = "activities"
+    __table_args__ = (UniqueConstraint("commune", "kind", "day", "title", name="uq_activity"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     commune: Mapped[str] = mapped_column(String(100), default="", server_default="", index=True)
     kind: Mapped[str] = mapped_column(String(50), index=True)
@@ -154,6 +167,17 @@ class FeedState(Base):
     modified: Mapped[str | None] = mapped_column(String(100))
 
 
+class Lease(Base):
+    """Who holds a commune's produce run: renewed while it works, taken over when its holder is gone."""
+
+    __tablename__ = "leases"
+    commune: Mapped[str] = mapped_column(String(100), primary_key=True, default="", server_default="")
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))  # host:pid
+    acquired_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    renewed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
 @dataclass(frozen=True)
 class Approval:
     status: ApprovalStatus
@@ -185,11 +209,14 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor.close()
 
 
-def _add_missing_columns(engine: Engine) -> None:
-    """A ledger made by an earlier version gets the columns added since (additive changes only)."""
+def add_missing_columns(engine: Engine) -> None:
+    """A ledger made before migrations existed gets the columns its tables lacked at the baseline."""
     existing = inspect(engine)
+    tables = set(existing.get_table_names())
     with engine.begin() as connection:
         for table in Base.metadata.sorted_tables:
+            if table.name not in tables:
+                continue
             have = {column["name"] for column in existing.get_columns(table.name)}
             for column in table.columns:
                 if column.name not in have:

@@ -17,6 +17,7 @@ from ..errors import NotProducedYet
 from ..items import Item
 from ..status import ApprovalStatus, DeliveryState, EventKind
 from ..text import plain_text
+from .migrate import migrate
 from .schema import (
     Activity,
     Approval,
@@ -27,7 +28,6 @@ from .schema import (
     FeedState,
     ProducedFile,
     Slug,
-    _add_missing_columns,
     _sqlite_pragmas,
     now_utc,
 )
@@ -42,8 +42,7 @@ class Ledger:
         self.engine = create_engine(url)
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine)
-        Base.metadata.create_all(self.engine)
-        _add_missing_columns(self.engine)
+        migrate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def select(self, model: type[Base]) -> Select:
@@ -57,6 +56,16 @@ class Ledger:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def _insert_new(self, session: Session, model: type[Base], values: dict[str, Any]) -> bool:
+        """Insert this commune's row unless one with the same unique key is there already (written by another
+        process a moment ago, say): never an IntegrityError, never a duplicate. True if it was inserted."""
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        statement = insert(model.__table__).values(**values, commune=self.commune).on_conflict_do_nothing()
+        return session.execute(statement).rowcount == 1
 
     # events -----------------------------------------------------------------------------------------
     def _event(
@@ -149,26 +158,14 @@ class Ledger:
     def add_activity(
         self, kind: str, day: dt.date, title: str, actor: str, attendees: int | None = None, unit: str | None = None
     ) -> tuple[Activity, bool]:
-        """Record an activity; the same kind, day and title recorded again is kept once."""
+        """Record an activity; the same kind, day and title recorded again (or at once elsewhere) is kept once."""
         with self.session() as session:
-            same = session.scalars(
+            values = dict(kind=kind, day=day, title=title, attendees=attendees, unit=unit, actor=actor)
+            added = self._insert_new(session, Activity, values | {"recorded_at": now_utc()})
+            row = session.scalars(
                 self.select(Activity).where(Activity.kind == kind, Activity.day == day, Activity.title == title)
-            ).first()
-            if same is not None:
-                return same, False
-            row = Activity(
-                commune=self.commune,
-                kind=kind,
-                day=day,
-                title=title,
-                attendees=attendees,
-                unit=unit,
-                actor=actor,
-                recorded_at=now_utc(),
-            )
-            session.add(row)
-            session.flush()
-            return row, True
+            ).one()
+            return row, added
 
     def activities(self, start: dt.date | None = None, end: dt.date | None = None) -> list[Activity]:
         with self.session() as session:
@@ -186,17 +183,14 @@ class Ledger:
 
     def remember_many(self, entries: list[tuple[list[str], str | None]], feed: str) -> None:
         """Every entry of a feed run in one transaction (one commit, not one per entry)."""
-        keys = [key for entry_keys, _ in entries for key in entry_keys]
         with self.session() as session:
-            query = self.select(FeedEntry).with_only_columns(FeedEntry.key).where(FeedEntry.key.in_(keys))
-            have = set(session.scalars(query))
+            seen = set()
             for entry_keys, item_id in entries:
                 for key in dict.fromkeys(entry_keys):
-                    if key not in have:
-                        have.add(key)
-                        session.add(
-                            FeedEntry(commune=self.commune, key=key, feed=feed, item_id=item_id, seen_at=now_utc())
-                        )
+                    if key not in seen:
+                        seen.add(key)
+                        values = {"key": key, "feed": feed, "item_id": item_id, "seen_at": now_utc()}
+                        self._insert_new(session, FeedEntry, values)
 
     def feed_state(self, feed: str) -> tuple[str | None, str | None]:
         with self.session() as session:
@@ -205,11 +199,9 @@ class Ledger:
 
     def save_feed_state(self, feed: str, etag: str | None, modified: str | None) -> None:
         with self.session() as session:
-            row = session.scalars(self.select(FeedState).where(FeedState.feed == feed)).first()
-            if row is None:
-                session.add(FeedState(commune=self.commune, feed=feed, etag=etag, modified=modified))
-            else:
-                row.etag, row.modified = etag, modified
+            self._insert_new(session, FeedState, {"feed": feed, "etag": etag, "modified": modified})
+            row = session.scalars(self.select(FeedState).where(FeedState.feed == feed)).one()
+            row.etag, row.modified = etag, modified
 
     # slugs ------------------------------------------------------------------------------------------
     def slugs(self) -> dict[str, str]:
@@ -218,23 +210,30 @@ class Ledger:
 
     def assign_slugs(self, items: list[Item]) -> dict[str, str]:
         """Each item's slug: the one it already has, else one made from its title, unique in the workspace
-        (a repeated title gets -2, -3…, in date order)."""
+        (a repeated title gets -2, -3…, in date order). Two runs at once agree: the first slug written wins."""
         from slugify import slugify
 
         with self.session() as session:
-            taken = {row.item_id: row.slug for row in session.scalars(self.select(Slug))}
-            used = set(taken.values())
-            for item in sorted(items, key=lambda i: (i.meta.date, i.id)):
-                if item.id in taken:
-                    continue
-                base = slugify(plain_text(item.title), max_length=80, word_boundary=True) or item.id
-                candidate, number = base, 2
-                while candidate in used:
-                    candidate, number = f"{base}-{number}", number + 1
-                session.add(Slug(commune=self.commune, item_id=item.id, slug=candidate, assigned_at=now_utc()))
-                taken[item.id] = candidate
-                used.add(candidate)
-            return taken
+            for _attempt in range(5):
+                taken = {row.item_id: row.slug for row in session.scalars(self.select(Slug))}
+                used = set(taken.values())
+                lost = False
+                for item in sorted(items, key=lambda i: (i.meta.date, i.id)):
+                    if item.id in taken:
+                        continue
+                    base = slugify(plain_text(item.title), max_length=80, word_boundary=True) or item.id
+                    candidate, number = base, 2
+                    while candidate in used:
+                        candidate, number = f"{base}-{number}", number + 1
+                    values = {"item_id": item.id, "slug": candidate, "assigned_at": now_utc()}
+                    if not self._insert_new(session, Slug, values):
+                        lost = True  # another run wrote this item's slug, or took this slug: read again
+                        break
+                    taken[item.id] = candidate
+                    used.add(candidate)
+                if not lost:
+                    return taken
+            raise RuntimeError("slugs kept changing under concurrent runs")
 
     # deliveries -------------------------------------------------------------------------------------
     def deliveries(self, item_id: str | None = None, channel: str | None = None) -> list[Delivery]:
@@ -259,23 +258,16 @@ class Ledger:
         self, item: Item, channel: str, produced: ProducedFile, actor: str = "cchc", at: dt.datetime | None = None
     ) -> Delivery:
         """Insert the delivery for this content version, or refresh its file facts when remade."""
+        at = at or now_utc()
         with self.session() as session:
+            key = {"item_id": item.id, "channel": channel, "version": item.content_hash}
+            initial = {"path": produced.path, "sha256": produced.sha256, "bytes": produced.bytes}
+            self._insert_new(session, Delivery, key | initial | {"state": DeliveryState.PRODUCED, "produced_at": at})
             row = session.scalars(
                 self.select(Delivery).where(
                     Delivery.item_id == item.id, Delivery.channel == channel, Delivery.version == item.content_hash
                 )
-            ).one_or_none()
-            at = at or now_utc()
-            if row is None:
-                row = Delivery(
-                    commune=self.commune,
-                    item_id=item.id,
-                    channel=channel,
-                    version=item.content_hash,
-                    state=DeliveryState.PRODUCED,
-                    produced_at=at,
-                )
-                session.add(row)
+            ).one()
             row.path, row.sha256, row.bytes = produced.path, produced.sha256, produced.bytes
             row.duration_seconds, row.engine, row.note = produced.duration_seconds, produced.engine, produced.note
             row.produced_at = at
@@ -368,26 +360,23 @@ class Ledger:
             return row
 
     def mark_aired(self, item_id: str, at: dt.datetime, actor: str) -> tuple[Delivery, bool]:
-        """Record one airing of the current audio. The same airing recorded twice is kept once."""
+        """Record one airing of the current audio. The same airing recorded twice, even by two processes at
+        once, is kept once (a unique key on the delivery and the moment)."""
         with self.session() as session:
             row = self._current(session, item_id, "loudspeaker")
             at_utc = at.astimezone(dt.UTC)
-            duplicate = session.scalars(
-                self.select(Event).where(Event.kind == EventKind.AIRED, Event.delivery_id == row.id, Event.at == at_utc)
-            ).first()
-            if duplicate is not None:
+            values = {
+                "at": at_utc,
+                "kind": EventKind.AIRED.value,
+                "item_id": item_id,
+                "actor": actor,
+                "channel": "loudspeaker",
+                "content_hash": row.version,
+                "delivery_id": row.id,
+            }
+            if not self._insert_new(session, Event, values):
                 return row, False
             if row.aired_at is None or at_utc < row.aired_at:
                 row.aired_at = at_utc  # the first airing is the one the quota counts
             row.state = DeliveryState.AIRED
-            self._event(
-                session,
-                EventKind.AIRED,
-                item_id,
-                actor,
-                at=at_utc,
-                channel="loudspeaker",
-                content_hash=row.version,
-                delivery_id=row.id,
-            )
             return row, True
