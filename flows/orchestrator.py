@@ -25,6 +25,8 @@ STARTUP_SECONDS = 180.0  # a 2-core commune PC under load took 38 s; CCHC_PREFEC
 
 def startup_seconds() -> float:
     return float(os.environ.get("CCHC_PREFECT_STARTUP_SECONDS", STARTUP_SECONDS))
+
+
 ATTEMPTS = 2
 QUIET = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # no network here: telemetry would only log errors

@@ -221,3 +221,38 @@ def test_a_prefect_server_that_does_not_start_is_said_in_vietnamese(workspace: W
     out, err = run.communicate(timeout=300)
     assert run.returncode == 1
     assert "Không khởi động được Prefect" in err and "đã thử 2 lần" in err and "Traceback" not in err
+
+
+def test_a_ledger_exported_and_imported_elsewhere_gives_the_same_quotas(
+    workspace: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from flows.core.workspace import init_workspace
+
+    from .cli import cchc
+
+    plan = workspace.load_plan()
+    items = workspace.read_items(plan).items
+    ledger = Ledger(workspace.database_url)
+    for item in items[:4]:
+        ledger.approve(item, "Vũ Thị Hòa")
+        ledger.record_produced(item, "loudspeaker", ProducedFile(f"audio/{item.id}.mp3", "0" * 64, 10, 60.0))
+        ledger.mark_aired(item.id, dt.datetime(2026, 3, 6, 6, 15, tzinfo=dt.UTC), "Nhân viên đài")
+    ledger.add_activity("doi-thoai", dt.date(2026, 3, 20), "Đối thoại quý I", "A", 120)
+    ledger.close()
+    dump = tmp_path / "so-theo-doi.jsonl"
+    assert cchc(capsys, "ledger", "export", "--out", str(dump), "-w", str(workspace.root)).code == 0
+    other = init_workspace(tmp_path / "khac")
+    imported = cchc(capsys, "ledger", "import", str(dump), "-w", str(other.root))
+    assert imported.code == 0 and "4 deliveries" in imported.out
+    again = cchc(capsys, "ledger", "import", str(dump), "-w", str(other.root))
+    assert "không có gì mới" in again.out
+
+    def quotas(ws: Workspace) -> str:
+        run = cchc(capsys, "quota", "--period", "2026-Q1", "--json", "-w", str(ws.root))
+        return run.out.split('"quotas"', 1)[1]
+
+    assert quotas(other) == quotas(workspace) and '"actual": 4' in quotas(other)
+    backup = cchc(capsys, "backup", "--out", str(tmp_path / "copy.sqlite"), "-w", str(workspace.root))
+    assert backup.code == 0
+    with sqlite3.connect(tmp_path / "copy.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM events WHERE kind = 'aired'").fetchone() == (4,)

@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 
 from ..core.errors import CchcError, ConfigError
-from . import broadcast, items, production, reporting
+from . import broadcast, items, ledger, production, reporting
 from .common import errors
 from .demo import demo
 from .vietnamese import install as _vietnamese
@@ -21,10 +21,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-ledger_app = typer.Typer(help="Sổ theo dõi: kiểm tra tệp và sổ khớp nhau.", no_args_is_help=True)
-app.add_typer(ledger_app, name="ledger")
 items.register(app)
-production.register(app, ledger_app)
+production.register(app)
+ledger.register(app)
 broadcast.register(app)
 reporting.register(app)
 app.command()(demo)

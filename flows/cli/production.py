@@ -26,18 +26,16 @@ from ..pipeline import (
     handing_over,
     plan_work,
     producing,
-    verify,
 )
 from .common import ItemArgument, JsonOption, WorkspaceOption, console, errors, fail, local, say, warn_problems
 
 
-def register(app: typer.Typer, ledger_app: typer.Typer) -> None:
+def register(app: typer.Typer) -> None:
     app.command("produce")(produce_command)
     app.command()(publish)
     app.command()(unpublish)
     app.command()(preview)
     app.command()(ingest)
-    ledger_app.command("verify")(ledger_verify)
 
 
 BUSY = "Đang có một lượt sản xuất khác của xã này; lượt này không làm gì. Kết quả sẽ có khi lượt kia xong."
@@ -293,20 +291,3 @@ def ingest(
                 say(f"  + {path.relative_to(s.workspace.root)}")
         if any(r.error for r in results):
             raise typer.Exit(1)
-
-
-def ledger_verify(workspace: WorkspaceOption = Path(".")) -> None:
-    """Kiểm tra mọi tệp đã sản xuất còn nguyên như sổ theo dõi đã ghi (mã thoát 1 nếu không khớp)."""
-    with session(workspace) as s:
-        mismatches = verify(s)
-        total = len(s.ledger.current_deliveries())
-        if not mismatches:
-            console.print(f"[green]Sổ theo dõi và các tệp khớp nhau[/] ({total} tệp).")
-            return
-        for m in mismatches:
-            errors.print(
-                f"[red]Không khớp:[/] output/{m.path} ({m.item_id}, {labels.CHANNELS[m.channel]}): {m.problem}",
-                highlight=False,
-            )
-        errors.print(f"{len(mismatches)}/{total} tệp không khớp. Chạy 'cchc produce' để tạo lại các tệp này.")
-        raise typer.Exit(1)

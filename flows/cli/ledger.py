@@ -1,0 +1,105 @@
+"""The ledger is state, not output: check it against the files, back it up, export and import it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from .. import labels
+from ..core.ledger.portable import backup_sqlite, export_lines, import_lines
+from ..core.session import open_session as session
+from ..core.workspace import Workspace
+from ..pipeline import verify
+from .common import WorkspaceOption, console, errors, fail, say
+
+ledger_app = typer.Typer(help="Sổ theo dõi: kiểm tra, sao lưu, xuất và nhập lại.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(ledger_app, name="ledger")
+    app.command()(backup)
+
+
+def safe_url(url: str) -> str:
+    """A database address fit to print: never its password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@ledger_app.command("verify")
+def ledger_verify(workspace: WorkspaceOption = Path(".")) -> None:
+    """Kiểm tra mọi tệp đã sản xuất còn nguyên như sổ theo dõi đã ghi (mã thoát 1 nếu không khớp)."""
+    with session(workspace) as s:
+        mismatches = verify(s)
+        total = len(s.ledger.current_deliveries())
+        if not mismatches:
+            console.print(f"[green]Sổ theo dõi và các tệp khớp nhau[/] ({total} tệp).")
+            return
+        for m in mismatches:
+            errors.print(
+                f"[red]Không khớp:[/] output/{m.path} ({m.item_id}, {labels.CHANNELS[m.channel]}): {m.problem}",
+                highlight=False,
+            )
+        errors.print(f"{len(mismatches)}/{total} tệp không khớp. Chạy 'cchc produce' để tạo lại các tệp này.")
+        raise typer.Exit(1)
+
+
+@ledger_app.command("export")
+def ledger_export(
+    out: Annotated[Path, typer.Option("--out", help="Tệp JSON lines sẽ ghi, ví dụ so-theo-doi.jsonl.")],
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Xuất toàn bộ sổ theo dõi của xã ra một tệp (mỗi dòng một bản ghi), để chuyển hoặc khôi phục."""
+    from ..core.atomic import write_atomic
+
+    with session(workspace) as s:
+        lines = list(export_lines(s.ledger))
+        write_atomic(out, ("\n".join(lines) + "\n").encode("utf-8"))
+        say(f"Đã xuất {len(lines) - 1} bản ghi của sổ theo dõi vào {out}.")
+
+
+@ledger_app.command("import")
+def ledger_import(
+    source: Annotated[Path, typer.Argument(help="Tệp đã xuất bằng 'cchc ledger export'.")],
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Nhập lại sổ theo dõi từ tệp đã xuất; bản ghi đã có thì bỏ qua, nhập hai lần không tính trùng."""
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"Không đọc được {source}: {exc}")
+    with session(workspace) as s:
+        try:
+            result = import_lines(s.ledger, lines)
+        except (ValueError, KeyError) as exc:
+            fail(f"{source}: tệp không đúng định dạng xuất của cchc ({exc}); sổ theo dõi không thay đổi.")
+        added = ", ".join(f"{n} {table}" for table, n in sorted(result.added.items())) or "không có gì mới"
+        say(f"Đã nhập: {added}; bỏ qua {result.skipped} bản ghi đã có.")
+
+
+def backup(
+    out: Annotated[Path | None, typer.Option("--out", help="Tệp sao lưu (mặc định: .cchc/sao-luu/…).")] = None,
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Sao lưu sổ theo dõi (SQLite: bản sao trực tuyến, an toàn khi đang chạy; Postgres: hướng dẫn pg_dump)."""
+    ws = Workspace.at(workspace)
+    url = ws.database_url
+    if not url.startswith("sqlite:///"):
+        say(
+            f"Sổ theo dõi nằm trên {safe_url(url)}. Sao lưu bằng công cụ của Postgres, ví dụ:\n"
+            "  pg_dump --format=custom --file=cchc.dump <tên cơ sở dữ liệu>\n"
+            "hoặc xuất riêng dữ liệu của xã: cchc ledger export --out so-theo-doi.jsonl"
+        )
+        return
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = out or ws.state_dir / "sao-luu" / f"ledger-{stamp}.sqlite"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    backup_sqlite(url, str(target))
+    console.print(f"[green]Đã sao lưu sổ theo dõi[/] vào {escape(str(target))}.", highlight=False)
+
+
