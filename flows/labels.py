@@ -103,6 +103,26 @@ def _air_log_error(exc: e.AirLogUnreadable) -> str:
     return f"Không đọc được {exc.path}: {exc.reason}"
 
 
+LEDGER_PROBLEMS = {
+    "password": (
+        "sai tên người dùng hoặc mật khẩu. Kiểm tra CCHC_DATABASE_URL "
+        "(postgresql+psycopg://người-dùng:mật-khẩu@máy:cổng/tên)"
+    ),
+    "unreachable": (
+        "không kết nối được máy chủ cơ sở dữ liệu. Kiểm tra máy chủ Postgres đang chạy, "
+        "địa chỉ và cổng trong CCHC_DATABASE_URL"
+    ),
+    "no_database": "chưa có cơ sở dữ liệu này trên máy chủ. Tạo bằng: createdb <tên>",
+    "driver": "thiếu trình kết nối cơ sở dữ liệu. Cài lại cchc: pip install -e .",
+    "other": "không mở được sổ theo dõi",
+}
+
+
+def _ledger_error(exc: e.LedgerUnavailable) -> str:
+    problem = LEDGER_PROBLEMS.get(exc.problem, LEDGER_PROBLEMS["other"])
+    return f"Không mở được sổ theo dõi tại {exc.where}: {problem}."
+
+
 _ERRORS = {
     e.NotAWorkspace: lambda x: (
         f"{x.root} không phải thư mục làm việc của cchc: thiếu content/commune.yaml. "
@@ -127,6 +147,7 @@ _ERRORS = {
         f"Không có khung giờ '{x.key}' có bài trong lịch tháng {x.month}. Ví dụ đúng: {x.month}-05-sang."
     ),
     e.AirLogUnreadable: _air_log_error,
+    e.LedgerUnavailable: _ledger_error,
 }
 
 

@@ -52,9 +52,35 @@ def sample_items(plan: CommunePlan) -> dict[str, Item]:
     return read.by_id()
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """One real PostgreSQL server for the session (tests/postgres.py)."""
+    from . import postgres as pg
+
+    if pg.binaries() is None:
+        message = "PostgreSQL is not installed (make system-packages)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with pg.running() as server:
+        yield server
+
+
+_databases = iter(range(1, 1_000_000))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each ledger test runs on SQLite and on a fresh database of a real PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    server = request.getfixturevalue("postgres")
+    return server.create_database(f"cchc_test_{next(_databases)}")
+
+
 @pytest.fixture
-def ledger(tmp_path: Path) -> Iterator[Ledger]:
-    led = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+def ledger(ledger_url: str) -> Iterator[Ledger]:
+    led = Ledger(ledger_url)
     yield led
     led.close()
 

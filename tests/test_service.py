@@ -91,10 +91,9 @@ def test_a_new_ledger_is_at_the_newest_schema_and_an_old_one_loses_doubled_airin
 
 
 def test_the_same_airing_and_activity_from_two_ledgers_at_once_count_once(
-    tmp_path: Path, sample_items: dict[str, Item]
+    ledger_url: str, sample_items: dict[str, Item]
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'l.sqlite'}"
-    first, second = Ledger(url), Ledger(url)
+    first, second = Ledger(ledger_url), Ledger(ledger_url)
     item = sample_items["van-hoa-cong-vu"]
     try:
         first.record_produced(item, "loudspeaker", FILE)
@@ -111,9 +110,8 @@ def test_the_same_airing_and_activity_from_two_ledgers_at_once_count_once(
         second.close()
 
 
-def test_a_lease_is_held_once_and_taken_over_from_a_dead_holder(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'l.sqlite'}"
-    ledger = Ledger(url)
+def test_a_lease_is_held_once_and_taken_over_from_a_dead_holder(ledger_url: str) -> None:
+    ledger = Ledger(ledger_url)
     try:
         with lease(ledger, "produce") as held, lease(ledger, "produce") as again:
             assert held and not again
@@ -256,3 +254,22 @@ def test_a_ledger_exported_and_imported_elsewhere_gives_the_same_quotas(
     assert backup.code == 0
     with sqlite3.connect(tmp_path / "copy.sqlite") as db:
         assert db.execute("SELECT count(*) FROM events WHERE kind = 'aired'").fetchone() == (4,)
+
+
+def test_a_wrong_password_or_a_missing_server_is_said_in_vietnamese_without_the_password(
+    postgres: object, workspace: Workspace, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .cli import cchc
+
+    good = postgres.create_database("cchc_password_test")
+    monkeypatch.setenv("CCHC_DATABASE_URL", good.replace("mat-khau-thu", "sai-mat-khau"))
+    run = cchc(capsys, "items", "-w", str(workspace.root))
+    said = " ".join(run.err.split())
+    assert run.code == 1 and "sai tên người dùng hoặc mật khẩu" in said
+    assert "sai-mat-khau" not in run.err + run.out and "***" in said and "Traceback" not in said
+    monkeypatch.setenv("CCHC_DATABASE_URL", "postgresql+psycopg://cchc:bi-mat@127.0.0.1:1/cchc")
+    run = cchc(capsys, "items", "-w", str(workspace.root))
+    said = " ".join(run.err.split())
+    assert run.code == 1 and "không kết nối được máy chủ cơ sở dữ liệu" in said and "bi-mat" not in run.err
+    monkeypatch.setenv("CCHC_DATABASE_URL", good)
+    assert cchc(capsys, "items", "-w", str(workspace.root)).code == 0

@@ -101,5 +101,3 @@ def backup(
     target.parent.mkdir(parents=True, exist_ok=True)
     backup_sqlite(url, str(target))
     console.print(f"[green]Đã sao lưu sổ theo dõi[/] vào {escape(str(target))}.", highlight=False)
-
-

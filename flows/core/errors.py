@@ -115,3 +115,11 @@ class AirLogUnreadable(CchcError):
     def __init__(self, path: Path, reason: str, columns: list[str] | None = None):
         self.path, self.reason, self.columns = path, reason, columns
         super().__init__(f"{path}: {reason}")
+
+
+class LedgerUnavailable(CchcError):
+    """The ledger's database could not be opened. `where` never carries a password."""
+
+    def __init__(self, where: str, problem: str, detail: str = ""):
+        self.where, self.problem, self.detail_text = where, problem, detail
+        super().__init__(f"{where}: {problem}")

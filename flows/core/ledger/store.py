@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Select
 
@@ -17,7 +17,7 @@ from ..errors import NotProducedYet
 from ..items import Item
 from ..status import ApprovalStatus, DeliveryState, EventKind
 from ..text import plain_text
-from .migrate import migrate
+from .connection import open_engine
 from .schema import (
     Activity,
     Approval,
@@ -28,7 +28,6 @@ from .schema import (
     FeedState,
     ProducedFile,
     Slug,
-    _sqlite_pragmas,
     now_utc,
 )
 
@@ -39,10 +38,7 @@ class Ledger:
         self.commune = commune
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(url)
-        if self.engine.dialect.name == "sqlite":
-            _sqlite_pragmas(self.engine)
-        migrate(self.engine)
+        self.engine = open_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def select(self, model: type[Base]) -> Select:
@@ -64,8 +60,10 @@ class Ledger:
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
-        statement = insert(model.__table__).values(**values, commune=self.commune).on_conflict_do_nothing()
-        return session.execute(statement).rowcount == 1
+        table = model.__table__
+        statement = insert(table).values(**values, commune=self.commune).on_conflict_do_nothing()
+        # RETURNING says whether a row went in, on both databases (psycopg gives no rowcount here)
+        return session.execute(statement.returning(*table.primary_key.columns)).first() is not None
 
     # events -----------------------------------------------------------------------------------------
     def _event(
