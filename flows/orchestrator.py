@@ -74,9 +74,10 @@ def _healthy(url: str, timeout: float) -> bool:
 class LocalServer:
     """A Prefect API server on 127.0.0.1, its database under PREFECT_HOME."""
 
-    def __init__(self, home: Path, port: int | None = None, log_name: str = "prefect-server.log"):
-        self.home, self.port = home, port or _free_port()
-        self.log = home / log_name
+    def __init__(self, home: Path, port: int | None = None, long_lived: bool = False):
+        # long-lived (`cchc serve`): with its UI and its scheduler; else a temporary one for one command
+        self.home, self.port, self.long_lived = home, port or _free_port(), long_lived
+        self.log = home / ("prefect-server.log" if long_lived else "prefect-temporary.log")
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -86,7 +87,11 @@ class LocalServer:
     def start(self, deadline_seconds: float | None = None) -> None:
         deadline_seconds = startup_seconds() if deadline_seconds is None else deadline_seconds
         self.home.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, **QUIET, "PREFECT_HOME": str(self.home), "PREFECT__SERVER_EPHEMERAL": "1"}
+        env = {**os.environ, **QUIET, "PREFECT_HOME": str(self.home)}
+        if self.long_lived:
+            env["PREFECT_UI_ENABLED"] = "true"
+        else:
+            env["PREFECT__SERVER_EPHEMERAL"] = "1"  # a temporary server: Prefect skips its background services
         env.pop("PREFECT_API_URL", None)
         command = [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app"]
         command += ["--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"]

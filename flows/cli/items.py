@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from .. import labels
@@ -127,7 +128,11 @@ def approve(
         for item_id in item_ids:
             item = s.item(item_id)
             s.ledger.approve(item, by)
-            console.print(f"[green]Đã duyệt[/] '{item.id}' ({by}).", highlight=False)
+            console.print(f"[green]Đã duyệt[/] '{item.id}' ({escape(by)}).", highlight=False)
+        from ..service import after_approval
+
+        if after_approval(s.workspace):
+            say("Dịch vụ cchc đang chạy: đã yêu cầu sản xuất ngay các bài vừa duyệt.")
 
 
 def reject(

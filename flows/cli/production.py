@@ -32,6 +32,7 @@ from .common import ItemArgument, JsonOption, WorkspaceOption, console, errors, 
 
 def register(app: typer.Typer) -> None:
     app.command("produce")(produce_command)
+    app.command("serve")(serve_command)
     app.command()(publish)
     app.command()(unpublish)
     app.command()(preview)
@@ -56,7 +57,9 @@ def _produce(s: Session, only: str | None, quiet: bool) -> ProduceSummary:
         build_portal_site(s)  # a publication record may have changed it
         return ProduceSummary(work)
     from ..orchestrator import prefect_api
+    from ..service import use_running_service
 
+    use_running_service(s.workspace)  # `cchc serve` runs here: its server shows this run too
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=errors, disable=quiet, transient=False) as progress:
         bar = progress.add_task("Khởi động Prefect…", total=len(work.jobs))
@@ -291,3 +294,27 @@ def ingest(
                 say(f"  + {path.relative_to(s.workspace.root)}")
         if any(r.error for r in results):
             raise typer.Exit(1)
+
+
+def serve_command(
+    workspace: WorkspaceOption = Path("."),
+    commune: Annotated[
+        list[Path] | None, typer.Option("--commune", help="Thêm thư mục làm việc của xã khác (cấp tỉnh, nhiều xã).")
+    ] = None,
+    port: Annotated[int, typer.Option(help="Cổng của máy chủ Prefect trên 127.0.0.1.")] = 4200,
+) -> None:
+    """Chạy thường trực: máy chủ Prefect và các việc theo lịch (sản xuất, lấy tin, lịch phát, chỉ tiêu, báo cáo)."""
+    from ..service import serve
+
+    workspaces = [Workspace.at(workspace), *(Workspace.at(c) for c in commune or [])]
+
+    def ready(api_url: str, deployments: list) -> None:
+        say(f"Máy chủ Prefect: {api_url.removesuffix('/api')} (giao diện quản trị của Prefect)")
+        for deployment in deployments:
+            say(f"  • {deployment.flow_name}/{deployment.name}")
+        say("Đang chạy thường trực; Ctrl+C để dừng tất cả.")
+
+    try:
+        serve(workspaces, port, on_ready=ready)
+    except KeyboardInterrupt:
+        say("Đã dừng dịch vụ.")

@@ -211,6 +211,18 @@ class Broadcast(Strict):
     valid_days: int = Field(30, ge=1, le=365, description="Số ngày phát một bài, kể từ ngày của bài")
 
 
+class Service(Strict):
+    """When `cchc serve` runs each job (times in the commune's time zone)."""
+
+    produce_every_minutes: int = Field(5, ge=1, le=1440)
+    ingest_every_minutes: int = Field(60, ge=5, le=1440)
+    schedule_at: str = Field("05:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="Lập lịch phát mỗi ngày lúc")
+    quota_check_at: str = Field(
+        "07:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="Kiểm tra chỉ tiêu mỗi ngày lúc"
+    )
+    report_days_before_due: int = Field(3, ge=0, le=20, description="Xuất báo cáo quý trước hạn bao nhiêu ngày")
+
+
 class Feed(Strict):
     """An RSS or Atom feed whose CCHC news lands in the approval inbox as drafts."""
 
@@ -234,6 +246,7 @@ class CommunePlan(Strict):
     reporting: Reporting = Reporting()
     broadcast: Broadcast = Broadcast()
     feeds: list[Feed] = []
+    service: Service = Service()
 
     @model_validator(mode="after")
     def _references_exist(self) -> CommunePlan:
