@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint bench system-packages clean
+.PHONY: install demo serve test lint bench system-packages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ install: $(STAMP)
 ## Run the whole pipeline on the sample commune (xã Bình Giang): approve, produce, publish, air, quotas.
 demo: $(STAMP)
 	$(BIN)/cchc demo
+
+## Run always: a Prefect server and every job of the sample commune on its schedule (Ctrl-C stops it all).
+serve: $(STAMP)
+	$(BIN)/cchc serve
 
 ## Install the Debian tools the tests read outputs back with (tesseract OCR with Vietnamese data).
 system-packages:
@@ -36,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/infographic.py
 	$(BIN)/python benchmarks/report.py
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/province.py
 
 clean:  # generated output only: the ledger and Prefect's files in .cchc/ are state and stay
 	rm -rf output .pytest_cache

@@ -14,10 +14,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from .core.processes import CHILD_OPTIONS
 from .core.workspace import Workspace
 from .orchestrator import LocalServer, _stopped_on_signals, configure, prefect_home
 
@@ -36,8 +41,8 @@ def _hh_mm(text: str) -> tuple[int, int]:
 
 def deployments(workspace: Workspace) -> list:
     """Every job of one workspace, as Prefect deployments with their schedules."""
-    from prefect.types.entrypoint import EntrypointType
     from prefect.schedules import Cron, Interval
+    from prefect.types.entrypoint import EntrypointType
 
     from .ingest_flow import ingest
     from .produce_flow import produce
@@ -140,12 +145,73 @@ def prefect_server(workspace: Workspace, port: int) -> Iterator[str]:
         server.stop()
 
 
-def serve(workspaces: list[Workspace], port: int = 4200, on_ready=None) -> None:  # noqa: ANN001
-    """Run until interrupted: the server, and one runner for every workspace's deployments."""
+def serve(
+    workspaces: list[Workspace],
+    port: int = 4200,
+    pool: str | None = None,
+    workers: int = 1,
+    on_ready=None,  # noqa: ANN001
+) -> None:
+    """Run until interrupted: the server, and either one runner for every workspace's deployments, or (a
+    province) the deployments on the work pool `pool` with `workers` local workers; more can join from other
+    machines with `cchc worker --pool`."""
     with _stopped_on_signals(), prefect_server(workspaces[0], port) as api_url, _announced(workspaces, api_url):
-        from prefect import serve as prefect_serve
-
         all_deployments = [d for ws in workspaces for d in deployments(ws)]
+        if pool is None:
+            from prefect import serve as prefect_serve
+
+            if on_ready is not None:
+                on_ready(api_url, all_deployments)
+            prefect_serve(*all_deployments, print_starting_message=False, limit=max(2, len(workspaces)))
+            return
+        ensure_pool(pool)
+        for deployment in all_deployments:
+            deployment.apply(work_pool_name=pool)
+        children = [start_worker(pool, f"{HOST}-{number}") for number in range(1, workers + 1)]
         if on_ready is not None:
             on_ready(api_url, all_deployments)
-        prefect_serve(*all_deployments, print_starting_message=False, limit=max(2, len(workspaces)))
+        try:
+            while all(child.poll() is None for child in children) or not children:
+                time.sleep(1)
+        finally:
+            for child in children:
+                child.terminate()
+            for child in children:
+                try:
+                    child.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+
+
+# --- a province: a work pool and its workers --------------------------------------------------------------------
+HOST = socket.gethostname()
+
+
+def ensure_pool(pool: str) -> None:
+    """The process work pool `pool`, created if it is not there."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectAlreadyExists
+
+    with get_client(sync_client=True) as client, suppress(ObjectAlreadyExists):
+        client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
+
+
+def start_worker(pool: str, name: str) -> subprocess.Popen[bytes]:
+    """`cchc worker` as a child that dies with us."""
+    command = [sys.executable, "-c", "import sys; from flows.cli import main; sys.exit(main())"]
+    return subprocess.Popen([*command, "worker", "--pool", pool, "--name", name], **CHILD_OPTIONS)
+
+
+def run_worker(pool: str, name: str | None = None, limit: int | None = None) -> None:
+    """A worker of `pool`: it runs each flow run the server gives it in a process of its own, until stopped."""
+    import asyncio
+
+    from prefect.workers.process import ProcessWorker
+
+    async def work() -> None:
+        async with ProcessWorker(work_pool_name=pool, name=name, limit=limit) as worker:
+            await worker.start(printer=lambda *args, **kwargs: None)
+
+    with _stopped_on_signals():
+        asyncio.run(work())

@@ -273,3 +273,36 @@ def test_a_wrong_password_or_a_missing_server_is_said_in_vietnamese_without_the_
     assert run.code == 1 and "không kết nối được máy chủ cơ sở dữ liệu" in said and "bi-mat" not in run.err
     monkeypatch.setenv("CCHC_DATABASE_URL", good)
     assert cchc(capsys, "items", "-w", str(workspace.root)).code == 0
+
+
+@pytest.mark.flow
+def test_serve_produces_right_after_an_approval_and_ctrl_c_stops_everything(workspace: Workspace) -> None:
+    portal_only(workspace, keep=2)
+    first, second = sorted(p.stem for p in workspace.items_dir.rglob("*.md"))
+    approve(workspace, (first,))
+    service = cchc_process("serve", "--workspace", str(workspace.root), "--port", "0")
+    try:
+        for line in service.stdout:
+            if "Ctrl+C" in line:
+                break
+        assert (workspace.state_dir / "service.json").is_file()
+        approval = cchc_process("approve", second, "--by", "Vũ Thị Hòa", "--workspace", str(workspace.root))
+        out, err = approval.communicate(timeout=120)
+        assert approval.returncode == 0 and "đã yêu cầu sản xuất ngay" in out, err
+        deadline = time.monotonic() + 240
+        made: set[str] = set()
+        while time.monotonic() < deadline and second not in made:
+            with sqlite3.connect(workspace.ledger_path) as db:
+                made = {row[0] for row in db.execute("SELECT item_id FROM deliveries")}
+            time.sleep(1)
+        assert second in made
+        children = _children(service.pid)
+        assert children
+    finally:
+        service.send_signal(signal.SIGINT)
+        service.communicate(timeout=120)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in children):
+        time.sleep(0.2)
+    assert not [pid for pid in children if Path(f"/proc/{pid}").exists() and "Z" not in _state(pid)]
+    assert not (workspace.state_dir / "service.json").exists()

@@ -33,6 +33,7 @@ from .common import ItemArgument, JsonOption, WorkspaceOption, console, errors, 
 def register(app: typer.Typer) -> None:
     app.command("produce")(produce_command)
     app.command("serve")(serve_command)
+    app.command("worker")(worker_command)
     app.command()(publish)
     app.command()(unpublish)
     app.command()(preview)
@@ -302,6 +303,10 @@ def serve_command(
         list[Path] | None, typer.Option("--commune", help="Thêm thư mục làm việc của xã khác (cấp tỉnh, nhiều xã).")
     ] = None,
     port: Annotated[int, typer.Option(help="Cổng của máy chủ Prefect trên 127.0.0.1.")] = 4200,
+    pool: Annotated[
+        str | None, typer.Option(help="Cấp tỉnh: đưa các việc vào nhóm máy chạy (work pool) này thay vì tự chạy.")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Số máy chạy (worker) khởi động tại đây khi có --pool.")] = 1,
 ) -> None:
     """Chạy thường trực: máy chủ Prefect và các việc theo lịch (sản xuất, lấy tin, lịch phát, chỉ tiêu, báo cáo)."""
     from ..service import serve
@@ -315,6 +320,24 @@ def serve_command(
         say("Đang chạy thường trực; Ctrl+C để dừng tất cả.")
 
     try:
-        serve(workspaces, port, on_ready=ready)
+        serve(workspaces, port, pool=pool, workers=workers, on_ready=ready)
     except KeyboardInterrupt:
         say("Đã dừng dịch vụ.")
+
+
+def worker_command(
+    pool: Annotated[str, typer.Option(help="Tên nhóm máy chạy (work pool) của máy chủ Prefect.")],
+    name: Annotated[str | None, typer.Option(help="Tên của máy chạy này (mặc định: tự đặt).")] = None,
+    limit: Annotated[int | None, typer.Option(help="Số lượt chạy cùng lúc tối đa trên máy này.")] = None,
+) -> None:
+    """Một máy chạy (worker) cho máy chủ Prefect của tỉnh: nhận và chạy các lượt sản xuất của các xã."""
+    import os
+
+    from ..service import run_worker
+
+    if not os.environ.get("PREFECT_API_URL"):
+        fail("Chưa biết máy chủ Prefect: đặt PREFECT_API_URL, ví dụ http://may-chu-tinh:4200/api.")
+    try:
+        run_worker(pool, name, limit)
+    except KeyboardInterrupt:
+        say("Máy chạy đã dừng.")
