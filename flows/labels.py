@@ -9,7 +9,7 @@ from __future__ import annotations
 from .core import errors as e
 from .core.periods import ReportPeriod
 from .core.quota import NextReport
-from .core.status import AiringStatus, ApprovalStatus, EventKind, Outlook, PeriodKind
+from .core.status import AiringStatus, ApprovalStatus, EventKind, Outlook, PeriodKind, Role
 
 CHANNELS = {
     "portal": "Trang thông tin điện tử",
@@ -40,6 +40,13 @@ OUTLOOK = {
     Outlook.AT_RISK: "có nguy cơ không đạt",
     Outlook.MISSED: "không đạt",
     Outlook.NOT_STARTED: "chưa đến kỳ",
+}
+ROLES = {
+    Role.EDITOR: "Biên tập viên",
+    Role.APPROVER: "Lãnh đạo duyệt",
+    Role.OPERATOR: "Đài truyền thanh",
+    Role.REPORTER: "Báo cáo",
+    Role.ADMIN: "Quản trị",
 }
 AIRING = {AiringStatus.AIRED: "đã phát", AiringStatus.UNCONFIRMED: "chưa xác nhận", AiringStatus.PLANNED: "sẽ phát"}
 PRIORITY = {"khan-cap": "khẩn cấp", "uu-tien": "ưu tiên", "thuong": "thông thường"}

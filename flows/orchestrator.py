@@ -193,3 +193,26 @@ def prefect_api(workspace: Workspace) -> Iterator[str]:
                 del os.environ["PREFECT_API_URL"]
             if server is not None:
                 server.stop()
+
+
+def produce_now(session, only: str | None = None, listener=None, on_start=None):  # noqa: ANN001, ANN201
+    """What `cchc produce` and the web app's "Sản xuất ngay" do: under the commune's produce lease, plan, and
+    start Prefect (the service's server, or a temporary one) only when there is something to make.
+    `on_start(total)` hears how many files will be made; `listener(result)` hears each one as it is done."""
+    from .pipeline import ProduceSummary, WorkPlan, build_portal_site, handing_over, plan_work, producing
+    from .service import use_running_service
+
+    with producing(session) as held:
+        if not held:
+            return ProduceSummary(WorkPlan(), busy=True)
+        work = plan_work(session, only)
+        if not work.jobs:
+            build_portal_site(session)  # a publication record may have changed it
+            return ProduceSummary(work)
+        if on_start is not None:
+            on_start(len(work.jobs))
+        use_running_service(session.workspace)  # `cchc serve` runs here: its server shows this run too
+        with prefect_api(session.workspace), handing_over(session, work, listener):
+            from .produce_flow import produce
+
+            return produce(str(session.workspace.root), only)

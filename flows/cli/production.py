@@ -23,9 +23,6 @@ from ..pipeline import (
     ProduceSummary,
     WorkPlan,
     build_portal_site,
-    handing_over,
-    plan_work,
-    producing,
 )
 from .common import ItemArgument, JsonOption, WorkspaceOption, console, errors, fail, local, say, warn_problems
 
@@ -45,33 +42,21 @@ BUSY = "Đang có một lượt sản xuất khác của xã này; lượt này 
 
 # --- produce -------------------------------------------------------------------------------------------------
 def run_produce(s: Session, only: str | None, quiet: bool = False) -> ProduceSummary:
-    """Under the commune's produce lease: plan, and start Prefect only when there is something to make."""
-    with producing(s) as held:
-        if not held:
-            return ProduceSummary(WorkPlan(), busy=True)
-        return _produce(s, only, quiet)
+    """Produce with a progress bar (orchestrator.produce_now does the work)."""
+    from ..orchestrator import produce_now
 
-
-def _produce(s: Session, only: str | None, quiet: bool) -> ProduceSummary:
-    work = plan_work(s, only)
-    if not work.jobs:
-        build_portal_site(s)  # a publication record may have changed it
-        return ProduceSummary(work)
-    from ..orchestrator import prefect_api
-    from ..service import use_running_service
-
-    use_running_service(s.workspace)  # `cchc serve` runs here: its server shows this run too
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=errors, disable=quiet, transient=False) as progress:
-        bar = progress.add_task("Khởi động Prefect…", total=len(work.jobs))
+        bar = None
+
+        def start(total: int) -> None:
+            nonlocal bar
+            bar = progress.add_task("Khởi động Prefect…", total=total)
 
         def done(result: JobResult) -> None:
             progress.update(bar, advance=1, description="Đang sản xuất")
 
-        with prefect_api(s.workspace), handing_over(s, work, done):
-            from ..produce_flow import produce
-
-            return produce(str(s.workspace.root), only)
+        return produce_now(s, only, done, start)
 
 
 def failure_text(s: Session, result: JobResult) -> str:

@@ -54,3 +54,13 @@ class PeriodKind(StrEnum):
     QUARTER = "quarter"
     HALF = "half"
     YEAR = "year"
+
+
+class Role(StrEnum):
+    """Who does what in the web app."""
+
+    EDITOR = "editor"  # biên tập viên: writes items, produces, publishes
+    APPROVER = "approver"  # lãnh đạo duyệt
+    OPERATOR = "operator"  # đài truyền thanh
+    REPORTER = "reporter"  # báo cáo
+    ADMIN = "admin"  # quản trị: users, and every role's pages

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     event,
     inspect,
     text,
+    true,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -176,6 +178,19 @@ class Lease(Base):
     holder: Mapped[str] = mapped_column(String(200))  # host:pid
     acquired_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     renewed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class User(Base):
+    """Someone who signs in to the web app; what they do is recorded under their full name."""
+
+    __tablename__ = "users"
+    commune: Mapped[str] = mapped_column(String(100), primary_key=True, default="", server_default="")
+    username: Mapped[str] = mapped_column(String(100), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(30))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 @dataclass(frozen=True)

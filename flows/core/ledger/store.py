@@ -102,10 +102,12 @@ class Ledger:
 
     # approval ---------------------------------------------------------------------------------------
     def approve(self, item: Item, by: str) -> None:
+        """Approve the item's current content; its text is kept so a later re-approval can show what changed."""
+        detail: dict[str, Any] = {"title": item.title}
+        if item.path.is_file():
+            detail["text"] = item.path.read_text(encoding="utf-8")
         with self.session() as session:
-            self._event(
-                session, EventKind.APPROVED, item.id, by, content_hash=item.content_hash, detail={"title": item.title}
-            )
+            self._event(session, EventKind.APPROVED, item.id, by, content_hash=item.content_hash, detail=detail)
 
     def reject(self, item: Item, by: str, reason: str) -> None:
         with self.session() as session:
