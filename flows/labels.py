@@ -33,6 +33,12 @@ EVENTS = {
     EventKind.UNPUBLISHED: "gỡ bài",
     EventKind.AIRED: "phát thanh",
     EventKind.FAILED: "lỗi sản xuất",
+    EventKind.EDITED: "sửa bài",
+    EventKind.INBOX_ACCEPTED: "nhận từ hộp tin",
+    EventKind.INBOX_DISCARDED: "bỏ tin từ hộp tin",
+    EventKind.ACTIVITY_CHANGED: "sửa hoạt động",
+    EventKind.ACTIVITY_REMOVED: "xóa hoạt động",
+    EventKind.USER_ADDED: "thêm người dùng",
 }
 OUTLOOK = {
     Outlook.MET: "đạt",

@@ -20,6 +20,13 @@ class EventKind(StrEnum):
     UNPUBLISHED = "unpublished"
     AIRED = "aired"
     FAILED = "failed"
+    # the audit trail of what people did in the web app or the CLI besides the above
+    EDITED = "edited"
+    INBOX_ACCEPTED = "inbox_accepted"
+    INBOX_DISCARDED = "inbox_discarded"
+    ACTIVITY_CHANGED = "activity_changed"
+    ACTIVITY_REMOVED = "activity_removed"
+    USER_ADDED = "user_added"
 
 
 class DeliveryState(StrEnum):

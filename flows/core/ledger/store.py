@@ -93,6 +93,11 @@ class Ledger:
         session.add(row)
         return row
 
+    def record_note(self, item_id: str, actor: str, kind: str, detail: dict[str, Any] | None = None) -> None:
+        """An action for the audit trail (an edit, an inbox decision, a user added), under who did it."""
+        with self.session() as session:
+            self._event(session, EventKind(kind), item_id, actor, detail=detail)
+
     def events(self, item_id: str | None = None) -> list[Event]:
         with self.session() as session:
             query = self.select(Event).order_by(Event.at, Event.id)
