@@ -113,9 +113,14 @@ def test_no_session_no_csrf_and_the_wrong_role_are_refused(site: Workspace) -> N
         )
     finally:
         ledger.close()
-    cookie = approver.cookies.jar
-    session_cookie = next(c for c in cookie if c.name == "cchc_phien")
-    assert session_cookie.has_nonstandard_attr("HttpOnly") or session_cookie._rest.get("HttpOnly") is not None
+    fresh = TestClient(app)
+    signing = fresh.post(
+        "/dang-nhap",
+        data={"csrf": csrf_of(fresh.get("/dang-nhap").text), "username": "lanhdao", "password": PASSWORD},
+        follow_redirects=False,
+    )
+    cookie = signing.headers["set-cookie"].lower()
+    assert "cchc_phien=" in cookie and "httponly" in cookie and "samesite=strict" in cookie
     assert approver.get("/tep/../.cchc/ledger.sqlite").status_code == 404
     assert approver.get("/tep/.cache/x").status_code == 404
 

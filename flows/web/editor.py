@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import tempfile
 import threading
 from pathlib import Path
 
@@ -121,19 +122,20 @@ async def save_item(request: Request, person: Person = Depends(editor)) -> Respo
                 item_id = f"{target.stem.rsplit('-', 1)[0] if number > 2 else target.stem}-{number}"
                 target, number = target.with_name(f"{item_id}.md"), number + 1
         text = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n" + body
-        trial = target.with_name(f".{target.name}.kiem-tra")
-        write_atomic(trial, text.encode("utf-8"))
-        try:
-            read_item(trial, plan)  # the very checks `cchc produce` makes, with the same messages
-        except ConfigError as problem:
-            values = {**meta, "body": body, "facts": form.get("facts", "")}
-            errors = _errors_by_field(problem)
-            editing = form.get("item_id") or None
-            return state.page(
-                request, "item_form.html.j2", 422, plan=plan, values=values, item_id=editing, errors=errors
-            )
-        finally:
-            trial.unlink(missing_ok=True)
+        # checked as the file it will be (its name is its id), before anything is written where items live
+        s.workspace.state_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=s.workspace.state_dir) as folder:
+            trial = Path(folder) / target.name
+            trial.write_text(text, encoding="utf-8")
+            try:
+                read_item(trial, plan)  # the very checks `cchc produce` makes, with the same messages
+            except ConfigError as problem:
+                values = {**meta, "body": body, "facts": form.get("facts", "")}
+                errors = _errors_by_field(problem)
+                editing = form.get("item_id") or None
+                return state.page(
+                    request, "item_form.html.j2", 422, plan=plan, values=values, item_id=editing, errors=errors
+                )
         write_atomic(target, text.encode("utf-8"))
         s.ledger.record_note(item_id, person.full_name, "edited", {"path": str(target.relative_to(s.workspace.root))})
     return RedirectResponse(f"/bai?luu={item_id}", status_code=303)

@@ -4,7 +4,6 @@ form carries the session's CSRF token; every page names the roles that may use i
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 
 from fastapi import HTTPException, Request
 
@@ -18,10 +17,12 @@ class SignInNeeded(Exception):
     """No one is signed in: pages send them to the sign-in page."""
 
 
-@dataclass(frozen=True)
 class Refused(Exception):
-    message: str
-    status: int = 403
+    """A request the app will not carry out: shown as a page saying why, with this HTTP status."""
+
+    def __init__(self, message: str, status: int = 403):
+        super().__init__(message)
+        self.message, self.status = message, status
 
 
 def csrf_token(request: Request) -> str:
