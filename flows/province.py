@@ -51,7 +51,7 @@ def province(
     full = {**env, "PREFECT_WORKER_QUERY_SECONDS": "1", "PREFECT_WORKER_PREFETCH_SECONDS": "1"}
     communes = [arg for ws in workspaces[1:] for arg in ("--commune", str(ws.root))]
     serve_cmd = [*CCHC, "serve", "-w", str(workspaces[0].root), *communes, "--pool", pool, "--workers", "0"]
-    serve_cmd += ["--port", str(port)]
+    serve_cmd += ["--port", str(port), "--web-port", "0"]
     server = subprocess.Popen(serve_cmd, env=full, stdout=subprocess.PIPE, text=True, **CHILD_OPTIONS)
     children = [server]
     try:

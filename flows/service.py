@@ -145,42 +145,59 @@ def prefect_server(workspace: Workspace, port: int) -> Iterator[str]:
         server.stop()
 
 
+def start_web(workspaces: list[Workspace], first_port: int) -> list[subprocess.Popen[bytes]]:
+    """The web app of each workspace (`cchc web`), on consecutive ports of 127.0.0.1, as children that die with
+    the service."""
+    command = [sys.executable, "-c", "import sys; from flows.cli import main; sys.exit(main())", "web"]
+    return [
+        subprocess.Popen([*command, "-w", str(ws.root), "--port", str(first_port + n)], **CHILD_OPTIONS)
+        for n, ws in enumerate(workspaces)
+    ]
+
+
+def _stop(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in children:
+        child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
 def serve(
     workspaces: list[Workspace],
     port: int = 4200,
     pool: str | None = None,
     workers: int = 1,
     on_ready=None,  # noqa: ANN001
+    web_port: int | None = None,
 ) -> None:
-    """Run until interrupted: the server, and either one runner for every workspace's deployments, or (a
-    province) the deployments on the work pool `pool` with `workers` local workers; more can join from other
-    machines with `cchc worker --pool`."""
+    """Run until interrupted: the server, the web app of each workspace (from `web_port` on), and either one
+    runner for every workspace's deployments, or (a province) the deployments on the work pool `pool` with
+    `workers` local workers; more can join from other machines with `cchc worker --pool`."""
     with _stopped_on_signals(), prefect_server(workspaces[0], port) as api_url, _announced(workspaces, api_url):
         all_deployments = [d for ws in workspaces for d in deployments(ws)]
-        if pool is None:
-            from prefect import serve as prefect_serve
+        children = start_web(workspaces, web_port) if web_port else []
+        try:
+            if pool is None:
+                from prefect import serve as prefect_serve
 
+                if on_ready is not None:
+                    on_ready(api_url, all_deployments)
+                prefect_serve(*all_deployments, print_starting_message=False, limit=max(2, len(workspaces)))
+                return
+            ensure_pool(pool)
+            for deployment in all_deployments:
+                deployment.apply(work_pool_name=pool)
+            workers_started = [start_worker(pool, f"{HOST}-{number}") for number in range(1, workers + 1)]
+            children += workers_started
             if on_ready is not None:
                 on_ready(api_url, all_deployments)
-            prefect_serve(*all_deployments, print_starting_message=False, limit=max(2, len(workspaces)))
-            return
-        ensure_pool(pool)
-        for deployment in all_deployments:
-            deployment.apply(work_pool_name=pool)
-        children = [start_worker(pool, f"{HOST}-{number}") for number in range(1, workers + 1)]
-        if on_ready is not None:
-            on_ready(api_url, all_deployments)
-        try:
-            while all(child.poll() is None for child in children) or not children:
+            while all(child.poll() is None for child in workers_started) or not workers_started:
                 time.sleep(1)
         finally:
-            for child in children:
-                child.terminate()
-            for child in children:
-                try:
-                    child.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+            _stop(children)
 
 
 # --- a province: a work pool and its workers --------------------------------------------------------------------

@@ -280,12 +280,25 @@ def test_serve_produces_right_after_an_approval_and_ctrl_c_stops_everything(work
     portal_only(workspace, keep=2)
     first, second = sorted(p.stem for p in workspace.items_dir.rglob("*.md"))
     approve(workspace, (first,))
-    service = cchc_process("serve", "--workspace", str(workspace.root), "--port", "0")
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        web_port = probe.getsockname()[1]
+    service = cchc_process("serve", "--workspace", str(workspace.root), "--port", "0", "--web-port", str(web_port))
     try:
         for line in service.stdout:
             if "Ctrl+C" in line:
                 break
         assert (workspace.state_dir / "service.json").is_file()
+        deadline, answer = time.monotonic() + 120, None
+        while answer is None and time.monotonic() < deadline:  # the web app runs inside the service too
+            try:
+                answer = urllib.request.urlopen(f"http://127.0.0.1:{web_port}/dang-nhap", timeout=5).read()
+            except OSError:
+                time.sleep(0.5)
+        assert answer is not None and "Đăng nhập".encode() in answer
         approval = cchc_process("approve", second, "--by", "Vũ Thị Hòa", "--workspace", str(workspace.root))
         out, err = approval.communicate(timeout=120)
         assert approval.returncode == 0 and "đã yêu cầu sản xuất ngay" in out, err

@@ -321,3 +321,27 @@ def test_admin_adds_a_user_who_can_then_sign_in(page, browser, server, site: Wor
     other = browser.new_context(base_url=server).new_page()
     sign_in(other, "bientap2")
     assert other.url.endswith("/bai")
+
+
+@pytest.mark.flow
+def test_approver_sees_what_changed_since_approval_and_sends_it_back(page, site: Workspace) -> None:  # noqa: ANN001
+    plan = site.load_plan()
+    item = site.read_items(plan).by_id()["van-hoa-cong-vu"]
+    ledger = Ledger(site.database_url)
+    ledger.approve(item, "Vũ Thị Hòa")
+    ledger.close()
+    item.path.write_text(
+        item.path.read_text(encoding="utf-8") + "\nMọi phản ánh gửi về đường dây nóng của xã.\n", encoding="utf-8"
+    )
+    sign_in(page, "lanhdao")
+    page.get_by_role("link", name=re.compile("Văn hóa công vụ")).click()
+    added = page.locator("pre.diff .add")
+    assert "Mọi phản ánh gửi về đường dây nóng của xã." in added.all_inner_texts()[-1]
+    accessible(page)
+    page.get_by_label("Lý do trả lại").fill("Ghi rõ số điện thoại đường dây nóng.")
+    page.get_by_role("button", name="Trả lại bài").click()
+    page.get_by_text("Đã trả lại bài").wait_for()
+    rejected = [e for e in events(site, "rejected") if e.item_id == "van-hoa-cong-vu"]
+    assert [(e.actor, e.details["reason"]) for e in rejected] == [
+        ("Vũ Thị Hòa", "Ghi rõ số điện thoại đường dây nóng.")
+    ]

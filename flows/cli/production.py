@@ -292,6 +292,9 @@ def serve_command(
         str | None, typer.Option(help="Cấp tỉnh: đưa các việc vào nhóm máy chạy (work pool) này thay vì tự chạy.")
     ] = None,
     workers: Annotated[int, typer.Option(help="Số máy chạy (worker) khởi động tại đây khi có --pool.")] = 1,
+    web_port: Annotated[
+        int | None, typer.Option(help="Chạy cả trang web cho cán bộ xã trên cổng này (mỗi xã một cổng kế tiếp).")
+    ] = 8080,
 ) -> None:
     """Chạy thường trực: máy chủ Prefect và các việc theo lịch (sản xuất, lấy tin, lịch phát, chỉ tiêu, báo cáo)."""
     from ..service import serve
@@ -302,10 +305,13 @@ def serve_command(
         say(f"Máy chủ Prefect: {api_url.removesuffix('/api')} (giao diện quản trị của Prefect)")
         for deployment in deployments:
             say(f"  • {deployment.flow_name}/{deployment.name}")
+        if web_port:
+            for n, ws in enumerate(workspaces):
+                say(f"Trang web của {ws.root.name}: http://127.0.0.1:{web_port + n}/")
         say("Đang chạy thường trực; Ctrl+C để dừng tất cả.")
 
     try:
-        serve(workspaces, port, pool=pool, workers=workers, on_ready=ready)
+        serve(workspaces, port, pool=pool, workers=workers, on_ready=ready, web_port=web_port or None)
     except KeyboardInterrupt:
         say("Đã dừng dịch vụ.")
 

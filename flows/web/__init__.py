@@ -89,6 +89,7 @@ class Web:
             csrf=csrf_token(request),
             commune=plan.commune,
             palette=plan.style.palette,
+            logo=bool(plan.style.logo and self.workspace.asset(plan.style.logo)),
             menu=menu,
             **context,
         )
@@ -151,6 +152,14 @@ def create_app(root: Path | str) -> FastAPI:
     @app.get("/")
     def home(request: Request, person: Person = Depends(signed_in)) -> Response:
         return RedirectResponse(HOME_BY_ROLE[person.role], status_code=303)
+
+    @app.get("/logo")
+    def logo() -> Response:
+        plan = state.workspace.load_plan()
+        found = state.workspace.asset(plan.style.logo) if plan.style.logo else None
+        if found is None:
+            raise Refused("Xã chưa có biểu trưng (style.logo trong commune.yaml).", 404)
+        return FileResponse(found)
 
     @app.get("/tep/{path:path}")
     def output_file(path: str, person: Person = Depends(signed_in)) -> Response:
