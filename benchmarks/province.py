@@ -15,8 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flows.core.ledger import Ledger  # noqa: E402
-from flows.province import make_commune, province, run_produce_everywhere  # noqa: E402
+from flows.province import make_commune, province, ready_to_produce, run_produce_everywhere  # noqa: E402
 from tests import postgres as pg  # noqa: E402
 
 ITEMS, COMMUNES = 4, 3
@@ -28,14 +27,7 @@ def one_round(server: pg.Server, workers: int, round_number: int) -> float:
     prefect_url = server.create_database(f"prefect_{workers}_{round_number}").replace("+psycopg", "+asyncpg")
     channels = "[portal, infographic, loudspeaker]"
     communes = [make_commune(root / f"xa-{n}", f"xa-{n}", ITEMS, channels) for n in range(COMMUNES)]
-    for ws in communes:
-        plan = ws.load_plan()
-        ledger = Ledger(ledger_url, plan.commune.ledger_key)
-        for item in ws.read_items(plan).items:
-            ledger.approve(item, "Vũ Thị Hòa")
-        ledger.close()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(CCHC_DATABASE_URL=ledger_url, PREFECT_API_DATABASE_CONNECTION_URL=prefect_url)
+    env = ready_to_produce(communes, ledger_url, prefect_url)
     with province(communes, env, workers, runs_per_worker=1) as api:
         start = time.monotonic()
         states = run_produce_everywhere(api, communes, timeout=1200)

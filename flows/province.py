@@ -31,6 +31,21 @@ def make_commune(root: Path, commune_id: str, items: int, channels: str = "[port
     return ws
 
 
+def ready_to_produce(communes: list[Workspace], ledger_url: str, prefect_url: str) -> dict[str, str]:
+    """Every item of every commune approved in the shared ledger; the environment the province runs in."""
+    from .core.ledger import Ledger
+
+    for ws in communes:
+        plan = ws.load_plan()
+        ledger = Ledger(ledger_url, plan.commune.ledger_key)
+        for item in ws.read_items(plan).items:
+            ledger.approve(item, "Vũ Thị Hòa")
+        ledger.close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(CCHC_DATABASE_URL=ledger_url, PREFECT_API_DATABASE_CONNECTION_URL=prefect_url)
+    return env
+
+
 @contextmanager
 def province(
     workspaces: list[Workspace],

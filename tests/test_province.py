@@ -3,13 +3,11 @@ shared Postgres ledger, produced at once."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from flows.core.ledger import Ledger
-from flows.province import make_commune, province, run_produce_everywhere
+from flows.province import make_commune, province, ready_to_produce, run_produce_everywhere
 
 pytestmark = pytest.mark.flow
 
@@ -20,14 +18,7 @@ def test_three_communes_on_two_workers_deliver_each_file_once_into_postgres(post
     ledger_url = postgres.create_database("so_tinh")
     prefect_url = postgres.create_database("prefect_tinh").replace("+psycopg", "+asyncpg")
     communes = [make_commune(tmp_path / f"xa-{n}", f"xa-{n}", items=2) for n in ("a", "b", "c")]
-    for ws in communes:
-        plan = ws.load_plan()
-        ledger = Ledger(ledger_url, plan.commune.ledger_key)
-        for item in ws.read_items(plan).items:
-            ledger.approve(item, "Vũ Thị Hòa")
-        ledger.close()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(CCHC_DATABASE_URL=ledger_url, PREFECT_API_DATABASE_CONNECTION_URL=prefect_url)
+    env = ready_to_produce(communes, ledger_url, prefect_url)
     with province(communes, env, workers=2) as api:
         states = run_produce_everywhere(api, communes)
         again = run_produce_everywhere(api, communes)  # a second round finds nothing to do
