@@ -161,6 +161,10 @@ _ERRORS = {
     ),
     e.AirLogUnreadable: _air_log_error,
     e.LedgerUnavailable: _ledger_error,
+    e.AiringRefused: lambda x: (
+        f"Không ghi nhận lần phát '{x.item_id}' lúc {x.at:%d/%m/%Y %H:%M}: thời điểm này chưa đến. "
+        "Kiểm tra lại ngày giờ (ví dụ '2026-03-05 06:15')."
+    ),
 }
 
 

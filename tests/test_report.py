@@ -56,7 +56,8 @@ def known(ledger: Ledger, sample_items: dict[str, Item]) -> Ledger:
     ):
         ledger.record_produced(items[item_id], "loudspeaker", FILE, at=at("2026-01-02"))
         ledger.mark_aired(item_id, when, "op")
-    # infographic: one produced in Q1 (phvhcc), one after the quarter
+    # infographic: one produced in Q1 (phvhcc); one produced in April for an item of 30 March: it counts on its
+    # item's date, in Q1, not in the quarter it happened to be drawn
     ledger.record_produced(items["kich-hoat-tai-khoan-vneid"], "infographic", FILE, at=at("2026-03-24"))
     ledger.record_produced(items["sau-linh-vuc-cchc-2026"], "infographic", FILE, at=at("2026-04-10"))
     # activities: one dialogue and one conference in Q1, one dialogue in May
@@ -73,9 +74,9 @@ def rows_of(data: bytes) -> list[list[str]]:
 def test_every_number_of_the_quarter(known: Ledger, plan: CommunePlan, sample_items: dict[str, Item]) -> None:
     report = build_report(known, plan, sample_items, parse_period("2026-Q1"), made_on=dt.date(2026, 4, 3))
     tables = {t.key: t for t in report.tables()}
-    # portal 3 (retracted, unpublished and April ones left out); loudspeaker 3 distinct items; infographic 1
-    assert tables["theo-kenh"].rows == [["Trang thông tin điện tử", 3], ["Infographic", 1], ["Loa truyền thanh", 3]]
-    assert tables["theo-kenh"].totals == ["Tổng cộng (mỗi bài một lần)", 5]  # sipas and ho-tro count once
+    # portal 3 (retracted, unpublished and April ones left out); loudspeaker 3 distinct items; infographic 2
+    assert tables["theo-kenh"].rows == [["Trang thông tin điện tử", 3], ["Infographic", 2], ["Loa truyền thanh", 3]]
+    assert tables["theo-kenh"].totals == ["Tổng cộng (mỗi bài một lần)", 6]  # sipas and ho-tro count once
     rules = {row[0]: row[2:6] for row in tables["chi-tieu"].rows}
     assert rules["Tin, bài về công tác CCHC trên hệ thống loa truyền thanh xã"] == [6, 3, 50, "Không đạt"]
     assert rules["Tin, bài đăng chuyên mục Cải cách hành chính trên Trang thông tin điện tử"] == [
@@ -90,15 +91,17 @@ def test_every_number_of_the_quarter(known: Ledger, plan: CommunePlan, sample_it
     assert rules[f"{per_unit} (Phòng Kinh tế)"] == [1, 1, 100, "Đạt"]
     assert rules[f"{per_unit} (Trung tâm Phục vụ hành chính công xã)"] == [1, 2, 200, "Đạt"]  # thanh toán, vneid
     assert rules[f"{per_unit} (Ủy ban Mặt trận Tổ quốc Việt Nam xã)"] == [1, 0, 0, "Không đạt"]  # only in April
-    # the yearly dialogue rule, counted to date over its own year: on track at the end of March
-    assert rules["Hội nghị đối thoại trực tiếp giữa Chủ tịch UBND xã với Nhân dân"][:2] == [2, 2]
+    # the yearly dialogue rule over its own year, counted to the end of the reported quarter (not May's):
+    # on track at the end of March
+    assert rules["Hội nghị đối thoại trực tiếp giữa Chủ tịch UBND xã với Nhân dân"] == [2, 1, 50, "Đang thực hiện"]
     by_unit = {row[0]: row[1:] for row in tables["theo-don-vi"].rows}
     assert by_unit["Phòng Văn hóa - Xã hội"] == [2, 0, 1, 2]
     assert by_unit["Trung tâm Phục vụ hành chính công xã"] == [0, 1, 1, 2]
-    assert tables["theo-don-vi"].totals == ["Tổng cộng", 3, 1, 3, 5]
+    assert tables["theo-don-vi"].totals == ["Tổng cộng", 3, 2, 3, 6]
     assert tables["hoat-dong"].totals == ["Tổng cộng", 2, "", "", 165]
     listing = tables["danh-sach"].rows
-    assert len(listing) == 7 and {r[1] for r in listing} == {
+    assert len(listing) == 8 and {r[1] for r in listing} == {
+        "sau-linh-vuc-cchc-2026",
         "ke-hoach-tuyen-truyen-cchc-2026",
         "chi-so-sipas-hai-long",
         "ho-tro-ho-kinh-doanh",
@@ -111,22 +114,24 @@ def test_every_number_of_the_quarter(known: Ledger, plan: CommunePlan, sample_it
     # the same numbers in each format
     assert rows_of(to_csv(tables["theo-kenh"]))[1:] == [
         ["Trang thông tin điện tử", "3"],
-        ["Infographic", "1"],
+        ["Infographic", "2"],
         ["Loa truyền thanh", "3"],
-        ["Tổng cộng (mỗi bài một lần)", "5"],
+        ["Tổng cộng (mỗi bài một lần)", "6"],
     ]
     assert to_csv(tables["chi-tieu"]).startswith(b"\xef\xbb\xbf")  # the BOM Excel needs for Vietnamese
     book = load_workbook(io.BytesIO(to_xlsx(report)))
     sheet = book["Tin, bài theo đơn vị"]
-    assert [c.value for c in sheet[sheet.max_row]] == ["Tổng cộng", 3, 1, 3, 5]
+    assert [c.value for c in sheet[sheet.max_row]] == ["Tổng cộng", 3, 2, 3, 6]
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold and sheet[sheet.max_row][0].font.bold
     assert book["Kết quả thực hiện chỉ tiêu"].column_dimensions["A"].width == 60
     document = Document(io.BytesIO(to_docx(report)))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "toàn xã có 5 tin, bài" in text and "trang thông tin điện tử 3 tin, bài" in text
+    assert "toàn xã có 6 tin, bài" in text and "trang thông tin điện tử 3 tin, bài" in text
     assert "loa truyền thanh 3 tin, bài" in text and "165 lượt người" in text
     cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
-    assert ["Tổng cộng", "3", "1", "3", "5"] in cells
+    assert ["Tổng cộng", "3", "2", "3", "6"] in cells
+    later = build_report(known, plan, sample_items, parse_period("2026-Q2"), made_on=dt.date(2026, 7, 3))
+    assert {t.key: t for t in later.tables()}["theo-kenh"].rows[1] == ["Infographic", 0]
 
 
 def test_report_document_follows_decree_30(

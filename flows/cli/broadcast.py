@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from ..core.errors import AiringRefused
 from ..core.periods import parse_local_time, parse_period
 from ..core.session import open_session as session
 from ..core.status import PeriodKind
@@ -92,14 +93,22 @@ def aired(
             confirmations.append(Airing(item_id, parse_local_time(at, s.plan.commune.tz), "dòng lệnh"))
         if not confirmations:
             fail("Chưa có gì để ghi nhận: dùng MA-BAI --at THỜI-ĐIỂM, --slot NGÀY-KHUNG-GIỜ hoặc --import TỆP.csv.")
+        refused = 0
         for airing in confirmations:
             s.item(airing.item_id)
-            _, changed = s.ledger.mark_aired(airing.item_id, airing.at, by)
+            try:
+                _, changed = s.ledger.mark_aired(airing.item_id, airing.at, by)
+            except AiringRefused as exc:
+                refused += 1
+                errors.print(f"[yellow]Bỏ qua[/] ({escape(airing.origin)}): {escape(str(exc))}", highlight=False)
+                continue
             state = "[green]Đã ghi nhận phát thanh[/]" if changed else "Đã ghi nhận từ trước, không ghi lại:"
             console.print(
                 f"{state} '{airing.item_id}' lúc {local(airing.at, s.plan)} ({escape(airing.origin)}).",
                 highlight=False,
             )
+        if refused:
+            raise typer.Exit(1)
 
 
 def normalize_command(

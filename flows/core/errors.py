@@ -123,3 +123,11 @@ class LedgerUnavailable(CchcError):
     def __init__(self, where: str, problem: str, detail: str = ""):
         self.where, self.problem, self.detail_text = where, problem, detail
         super().__init__(f"{where}: {problem}")
+
+
+class AiringRefused(CchcError):
+    """An airing that cannot have happened (in the future)."""
+
+    def __init__(self, item_id: str, at: object, reason: str):
+        self.item_id, self.at, self.reason = item_id, at, reason
+        super().__init__(f"{item_id} {at}: {reason}")

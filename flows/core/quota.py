@@ -90,6 +90,17 @@ def _facts_of(row: Delivery, items: dict[str, Item]) -> tuple[str, str | None, s
     return (item.title, item.meta.unit, item.meta.topic) if item else ("", None, None)
 
 
+def _item_day(row: Delivery, items: dict[str, Item], plan: CommunePlan) -> dt.datetime:
+    """The moment an infographic counts: its item's date (a documented choice: the image serves the news of
+    that day, whenever it was drawn or redrawn), else when it was produced."""
+    day = json.loads(row.meta).get("date") if row.meta else None
+    if day is None and row.item_id in items:
+        day = items[row.item_id].meta.date.isoformat()
+    if day is None:
+        return row.produced_at
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), plan.commune.tz)
+
+
 def counted_deliveries(
     ledger: Ledger, plan: CommunePlan, period: ReportPeriod, items: dict[str, Item] | None = None
 ) -> dict[str, list[Counted]]:
@@ -110,9 +121,9 @@ def counted_deliveries(
                 found["portal"].setdefault(
                     row.item_id, Counted(row.item_id, "portal", row.published_at, title, unit, topic, row.url)
                 )
-            if row.channel == "infographic" and start <= row.produced_at < end:
+            if row.channel == "infographic" and start <= (counts_at := _item_day(row, items, plan)) < end:
                 found["infographic"].setdefault(
-                    row.item_id, Counted(row.item_id, "infographic", row.produced_at, title, unit, topic)
+                    row.item_id, Counted(row.item_id, "infographic", counts_at, title, unit, topic)
                 )
         airings = session.scalars(
             ledger.select(Event)
@@ -144,11 +155,15 @@ def counted_activities(ledger: Ledger, plan: CommunePlan, period: ReportPeriod) 
     ]
 
 
-def _matches(entry: Counted, quota: Quota, unit: Unit | None) -> bool:
+def _matches(entry: Counted, quota: Quota, unit: Unit | None, plan: CommunePlan) -> bool:
     if quota.topic and entry.topic != quota.topic:
         return False
     if quota.unit and entry.unit != quota.unit:
         return False
+    if quota.unit and quota.own_topics:
+        own_topics = plan.unit(quota.unit).topics  # a rule for one office, on its own reform areas
+        if own_topics and entry.topic not in own_topics:
+            return False
     if unit is not None:
         if entry.unit != unit.id:
             return False
@@ -167,24 +182,26 @@ def quota_status(
     activities: dict[str, list[Counted]] = {}
     for quota in plan.quotas:
         own = period or period_containing(day, quota.period)
+        window = own
         if own.months < _QUOTA_MONTHS[quota.period]:
-            # a yearly rule in a quarterly report: shown over its own year, counted to date
+            # a yearly rule in a quarterly report: shown over its own year, counted to the end of the quarter
             own = period_containing(own.start, quota.period)
+            window = ReportPeriod(f"{own.key}..{window.end}", own.kind, own.start, window.end)
         if quota.activity:
-            if own.key not in activities:
-                activities[own.key] = counted_activities(ledger, plan, own)
-            pool = [a for a in activities[own.key] if a.kind == quota.activity]
+            if window.key not in activities:
+                activities[window.key] = counted_activities(ledger, plan, window)
+            pool = [a for a in activities[window.key] if a.kind == quota.activity]
         else:
-            if own.key not in deliveries:
-                deliveries[own.key] = counted_deliveries(ledger, plan, own, items)
+            if window.key not in deliveries:
+                deliveries[window.key] = counted_deliveries(ledger, plan, window, items)
             first: dict[str, Counted] = {}  # an item counts once, on the first channel that made it count
             for channel in quota.channels:
-                for entry in deliveries[own.key][channel]:
+                for entry in deliveries[window.key][channel]:
                     if entry.item_id not in first or entry.at < first[entry.item_id].at:
                         first[entry.item_id] = entry
             pool = sorted(first.values(), key=lambda c: c.at)
         for unit in plan.units if quota.per_unit else [None]:
-            statuses.append(QuotaStatus(quota, own, [e for e in pool if _matches(e, quota, unit)], unit))
+            statuses.append(QuotaStatus(quota, own, [e for e in pool if _matches(e, quota, unit, plan)], unit))
     return statuses
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Select
 
-from ..errors import NotProducedYet
+from ..errors import AiringRefused, NotProducedYet
 from ..items import Item
 from ..status import ApprovalStatus, DeliveryState, EventKind
 from ..text import plain_text
@@ -367,9 +367,11 @@ class Ledger:
     def mark_aired(self, item_id: str, at: dt.datetime, actor: str) -> tuple[Delivery, bool]:
         """Record one airing of the current audio. The same airing recorded twice, even by two processes at
         once, is kept once (a unique key on the delivery and the moment)."""
+        at_utc = at.astimezone(dt.UTC)
+        if at_utc > now_utc() + dt.timedelta(minutes=10):  # a clock a little fast is no reason to refuse
+            raise AiringRefused(item_id, at, "future")
         with self.session() as session:
             row = self._current(session, item_id, "loudspeaker")
-            at_utc = at.astimezone(dt.UTC)
             values = {
                 "at": at_utc,
                 "kind": EventKind.AIRED.value,
