@@ -39,6 +39,7 @@ EVENTS = {
     EventKind.ACTIVITY_CHANGED: "sửa hoạt động",
     EventKind.ACTIVITY_REMOVED: "xóa hoạt động",
     EventKind.USER_ADDED: "thêm người dùng",
+    EventKind.VOIDED: "hủy bản ghi nhầm",
 }
 OUTLOOK = {
     Outlook.MET: "đạt",

@@ -264,7 +264,10 @@ def build_schedule(session: Session, first: dt.date, end: dt.date, now: dt.datet
     from .channels import schedule as sched
 
     plan, out = session.plan, session.workspace.output_dir
-    confirmed = [(e.item_id, e.at) for e in session.ledger.events() if e.kind == EventKind.AIRED]
+    from .core.ledger.corrections import voided_events
+
+    voided = voided_events(session.ledger)
+    confirmed = [(e.item_id, e.at) for e in session.ledger.events() if e.kind == EventKind.AIRED and e.id not in voided]
     minimum = max(
         (q.minimum for q in plan.quotas if q.channels == ["loudspeaker"] and q.period == "month" and not q.per_unit),
         default=0,

@@ -57,3 +57,59 @@ def test_an_airing_in_the_future_is_refused_and_nothing_counts(
         ledger.mark_aired(item.id, tomorrow, "op")
     assert "chưa đến" in str(refused.value)
     assert [e for e in ledger.events(item.id) if e.kind == "aired"] == []
+
+
+def test_a_wrong_airing_publication_or_activity_is_voided_and_stops_counting(
+    ledger: Ledger, plan: CommunePlan, sample_items: dict[str, Item]
+) -> None:
+    from flows.core.ledger.corrections import NothingToVoid, void_activity, void_airing, void_publication
+
+    quarter = parse_period("2026-Q1")
+
+    def actual(rule: str) -> int:
+        statuses = quota_status(ledger, plan, sample_items, dt.date(2026, 3, 31), quarter)
+        return sum(s.actual for s in statuses if s.quota.id == rule)
+
+    sipas, vneid = sample_items["chi-so-sipas-hai-long"], sample_items["kich-hoat-tai-khoan-vneid"]
+    for item in (sipas, vneid):
+        ledger.record_produced(
+            item, "loudspeaker", ProducedFile("audio/x.mp3", "0" * 64, 10, 60.0), at=dt.datetime(2026, 1, 2, tzinfo=TZ)
+        )
+    first = dt.datetime(2026, 3, 4, 6, 15, tzinfo=TZ)
+    ledger.mark_aired(sipas.id, first, "op")
+    ledger.mark_aired(vneid.id, dt.datetime(2026, 3, 25, 6, 15, tzinfo=TZ), "op")
+    published(ledger, sipas, "2026-03-03")
+    _, added = ledger.add_activity("doi-thoai", dt.date(2026, 3, 20), "Đối thoại quý I", "vp", 120)
+    activity = ledger.activities()[0]
+    assert (actual("loa-hang-thang"), actual("cong-thong-tin-hang-thang"), actual("doi-thoai-hang-nam")) == (2, 1, 1)
+
+    with pytest.raises(NothingToVoid):
+        void_airing(ledger, sipas.id, first, "  ", "op")  # a void needs its reason
+    void_airing(ledger, sipas.id, first, "Nhập nhầm ngày", "op")
+    void_publication(ledger, sipas.id, "Chưa đăng, ghi nhầm", "ed")
+    void_activity(ledger, activity.id, "Hội nghị bị hoãn", "vp")
+    assert (actual("loa-hang-thang"), actual("cong-thong-tin-hang-thang"), actual("doi-thoai-hang-nam")) == (1, 0, 0)
+    kinds = [e.kind for e in ledger.events()]
+    assert kinds.count("aired") == 2 and kinds.count("published") == 1 and kinds.count("voided") == 3
+    with pytest.raises(NothingToVoid):
+        void_airing(ledger, sipas.id, first, "again", "op")  # voided already
+
+
+def test_void_from_the_command_line_says_what_it_did(workspace, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+    from .cli import cchc
+
+    w = ["-w", str(workspace.root)]
+    plan = workspace.load_plan()
+    item = workspace.read_items(plan).by_id()["van-hoa-cong-vu"]
+    ledger = Ledger(workspace.database_url)
+    ledger.record_produced(
+        item, "loudspeaker", ProducedFile("audio/x.mp3", "0" * 64, 10, 60.0), at=dt.datetime(2026, 3, 1, tzinfo=TZ)
+    )
+    ledger.close()
+    assert cchc(capsys, "aired", item.id, "--at", "2026-03-18 06:15", *w).code == 0
+    missing = cchc(capsys, "void", "aired", item.id, "--at", "2026-03-19 06:15", "--reason", "nhầm", *w)
+    assert missing.code == 1 and "Không có lần phát nào" in missing.err
+    done = cchc(capsys, "void", "aired", item.id, "--at", "2026-03-18 06:15", "--reason", "Nhập nhầm", *w)
+    assert done.code == 0 and "Đã hủy lần phát" in done.out
+    quota = cchc(capsys, "quota", "--period", "2026-03", "--json", *w)
+    assert '"quota": "loa-hang-thang"' in quota.out and '"actual": 0' in quota.out.split('"loa-hang-thang"')[1][:400]

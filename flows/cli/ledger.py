@@ -21,6 +21,7 @@ ledger_app = typer.Typer(help="Sổ theo dõi: kiểm tra, sao lưu, xuất và 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(ledger_app, name="ledger")
+    app.add_typer(void_app, name="void")
     app.command()(backup)
 
 
@@ -101,3 +102,60 @@ def backup(
     target.parent.mkdir(parents=True, exist_ok=True)
     backup_sqlite(url, str(target))
     console.print(f"[green]Đã sao lưu sổ theo dõi[/] vào {escape(str(target))}.", highlight=False)
+
+
+void_app = typer.Typer(
+    help="Hủy một bản ghi nhầm (lần phát, lượt đăng, hoạt động): sổ vẫn giữ cả hai, con số giảm.", no_args_is_help=True
+)
+ReasonOption = Annotated[str, typer.Option("--reason", help="Vì sao hủy (bắt buộc).")]
+ByOption = Annotated[str, typer.Option("--by", help="Người hủy.")]
+
+
+@void_app.command("aired")
+def void_aired(
+    item_id: Annotated[str, typer.Argument(help="Mã bài.")],
+    at: Annotated[str, typer.Option("--at", help="Thời điểm của lần phát ghi nhầm, ví dụ '2026-03-05 06:15'.")],
+    reason: ReasonOption,
+    by: ByOption = "Nhân viên đài truyền thanh",
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Hủy một lần phát ghi nhầm."""
+    from ..core.ledger.corrections import void_airing
+    from ..core.periods import parse_local_time
+
+    with session(workspace) as s:
+        when = parse_local_time(at, s.plan.commune.tz)
+        void_airing(s.ledger, s.item(item_id).id, when, reason, by)
+        say(f"Đã hủy lần phát '{item_id}' lúc {when:%d/%m/%Y %H:%M}: {reason}")
+
+
+@void_app.command("published")
+def void_published(
+    item_id: Annotated[str, typer.Argument(help="Mã bài.")],
+    reason: ReasonOption,
+    by: ByOption = "Biên tập viên",
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Hủy một lượt ghi nhận đăng bài nhầm (khác với gỡ bài: bài chưa từng được đăng)."""
+    from ..core.ledger.corrections import void_publication
+    from ..pipeline import build_portal_site
+
+    with session(workspace) as s:
+        void_publication(s.ledger, s.item(item_id).id, reason, by)
+        build_portal_site(s)
+        say(f"Đã hủy ghi nhận đăng bài '{item_id}': {reason}")
+
+
+@void_app.command("activity")
+def void_activity_command(
+    activity_id: Annotated[int, typer.Argument(help="Số của hoạt động (xem bằng 'cchc activity list').")],
+    reason: ReasonOption,
+    by: ByOption = "Cán bộ Phòng VH-XH",
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Hủy một hoạt động ghi nhầm."""
+    from ..core.ledger.corrections import void_activity
+
+    with session(workspace) as s:
+        void_activity(s.ledger, activity_id, reason, by)
+        say(f"Đã hủy hoạt động số {activity_id}: {reason}")

@@ -174,10 +174,14 @@ def activity_list(
     with session(workspace) as s:
         chosen = parse_period(period) if period else None
         rows = s.ledger.activities(chosen.start if chosen else None, chosen.end if chosen else None)
+        from ..core.ledger.corrections import voided_activities
+
+        voided = voided_activities(s.ledger)
         table = Table(title=f"Hoạt động ({len(rows)})", title_justify="left")
-        for column in ("Ngày", "Loại", "Nội dung", "Số người"):
+        for column in ("Số", "Ngày", "Loại", "Nội dung", "Số người"):
             table.add_column(column)
         for row in rows:
-            kind = s.plan.activity_kinds.get(row.kind, row.kind)
-            table.add_row(f"{row.day:%d/%m/%Y}", escape(kind), escape(row.title), str(row.attendees or ""))
+            kind = s.plan.activity_kinds.get(row.kind, row.kind) + (" (đã hủy)" if row.id in voided else "")
+            cells = (str(row.id), f"{row.day:%d/%m/%Y}", escape(kind), escape(row.title), str(row.attendees or ""))
+            table.add_row(*cells)
         console.print(table)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .items import Item
 from .ledger import Delivery, DeliveryState, Event, EventKind, Ledger
+from .ledger.corrections import voided_activities, voided_events
 from .periods import ReportPeriod, parse_period, period_containing
 from .plan import CHANNELS, CommunePlan, Quota, Unit
 from .status import Outlook
@@ -130,7 +131,10 @@ def counted_deliveries(
             .where(Event.kind == EventKind.AIRED, Event.at >= start, Event.at < end)
             .order_by(Event.at)
         )
+        voided = voided_events(ledger)
         for event in airings:
+            if event.id in voided:
+                continue
             row = rows.get(event.delivery_id)
             title, unit, topic = _facts_of(row, items) if row else ("", None, None)
             found["loudspeaker"].setdefault(
@@ -141,6 +145,7 @@ def counted_deliveries(
 
 def counted_activities(ledger: Ledger, plan: CommunePlan, period: ReportPeriod) -> list[Counted]:
     tz = plan.commune.tz
+    voided = voided_activities(ledger)
     return [
         Counted(
             f"hoat-dong-{row.id}",
@@ -152,6 +157,7 @@ def counted_activities(ledger: Ledger, plan: CommunePlan, period: ReportPeriod) 
             attendees=row.attendees,
         )
         for row in ledger.activities(period.start, period.end)
+        if row.id not in voided
     ]
 
 

@@ -27,6 +27,7 @@ class EventKind(StrEnum):
     ACTIVITY_CHANGED = "activity_changed"
     ACTIVITY_REMOVED = "activity_removed"
     USER_ADDED = "user_added"
+    VOIDED = "voided"  # a record made by mistake: it stays, and stops counting
 
 
 class DeliveryState(StrEnum):

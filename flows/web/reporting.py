@@ -46,8 +46,12 @@ def dashboard(request: Request, ky: str | None = None, person: Person = Depends(
 @router.get("/hoat-dong", response_class=HTMLResponse)
 def activities(request: Request, person: Person = Depends(reporter)) -> HTMLResponse:
     state = web(request)
+    from ..core.ledger.corrections import voided_activities
+
     with state.session() as s:
-        return state.page(request, "activities.html.j2", rows=s.ledger.activities(), plan=s.plan)
+        voided = voided_activities(s.ledger)
+        rows = [r for r in s.ledger.activities() if r.id not in voided]
+        return state.page(request, "activities.html.j2", rows=rows, plan=s.plan)
 
 
 @router.post("/hoat-dong")
@@ -74,12 +78,16 @@ async def save_activity(request: Request, person: Person = Depends(reporter)) ->
                 raise Refused("Không có hoạt động này.", 404)
             before = {"kind": row.kind, "day": row.day.isoformat(), "title": row.title, "attendees": row.attendees}
             if form.get("action") == "xoa":
-                db.delete(row)
-                what = EventKind.ACTIVITY_REMOVED
+                what = None  # voided below: the ledger keeps the row and the reason
             else:
                 row.kind, row.day, row.title, row.attendees, row.unit = kind, day, title, attendees, unit
                 what = EventKind.ACTIVITY_CHANGED
-        s.ledger.record_note(f"hoat-dong-{form['id']}", person.full_name, what, {"before": before})
+        if what is None:
+            from ..core.ledger.corrections import void_activity
+
+            void_activity(s.ledger, int(form["id"]), form.get("reason") or "xóa trên trang web", person.full_name)
+        else:
+            s.ledger.record_note(f"hoat-dong-{form['id']}", person.full_name, what, {"before": before})
     return RedirectResponse("/hoat-dong?da-luu=1", status_code=303)
 
 
