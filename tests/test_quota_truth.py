@@ -113,3 +113,58 @@ def test_void_from_the_command_line_says_what_it_did(workspace, capsys: pytest.C
     assert done.code == 0 and "Đã hủy lần phát" in done.out
     quota = cchc(capsys, "quota", "--period", "2026-03", "--json", *w)
     assert '"quota": "loa-hang-thang"' in quota.out and '"actual": 0' in quota.out.split('"loa-hang-thang"')[1][:400]
+
+
+def test_a_plan_without_numeric_targets_reports_without_claiming_any_was_met(
+    ledger: Ledger, plan: CommunePlan, sample_items: dict[str, Item]
+) -> None:
+    import io
+
+    from docx import Document
+    from PIL import Image
+
+    from flows.reports import build_report, to_png
+    from flows.reports.docx import to_docx
+
+    no_targets = plan.model_copy(update={"quotas": []})
+    published(ledger, sample_items["chi-so-sipas-hai-long"], "2026-03-03")
+    report = build_report(ledger, no_targets, sample_items, parse_period("2026-Q1"), made_on=dt.date(2026, 4, 2))
+    chart = Image.open(io.BytesIO(to_png(report)))
+    assert chart.size[0] == 1400
+    text = "\n".join(p.text for p in Document(io.BytesIO(to_docx(report))).paragraphs)
+    assert "không đặt chỉ tiêu bằng con số" in text
+    assert "đều đạt" not in text and "đạt 0/0" not in text
+
+
+def test_init_empty_writes_a_blank_commented_plan_that_says_what_to_fill(tmp_path) -> None:  # noqa: ANN001
+    from flows.core.errors import ConfigError
+    from flows.core.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "moi", with_samples=False, blank=True)
+    import yaml
+
+    text = ws.config_path.read_text(encoding="utf-8")
+    values = yaml.safe_load(text)  # nothing of xã Bình Giang's plan filled in, only explained in comments
+    assert values["commune"]["name"] == "" and values["units"] == [] and values["quotas"] == []
+    assert text.count("#") > 20
+    with pytest.raises(ConfigError) as caught:
+        ws.load_plan()
+    said = [str(p) for p in caught.value.problems]
+    keys = {p.key for p in caught.value.problems}
+    assert {"commune.name", "commune.portal_url", "units", "topics", "signatory.name"} <= keys
+    assert not [line for line in said if "should" in line or "String" in line], said
+    assert not list(ws.items_dir.rglob("*.md"))
+
+
+def test_the_readme_item_example_parses(tmp_path, plan: CommunePlan) -> None:  # noqa: ANN001
+    import re
+    from pathlib import Path
+
+    from flows.core.items import read_item
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"### Item files.*?```markdown\n(.*?)```", readme, re.S).group(1)
+    path = tmp_path / "huong-dan-nop-ho-so-thu-tuc-hanh-chinh-truc-tuyen.md"
+    path.write_text(example, encoding="utf-8")
+    item = read_item(path, plan)
+    assert item.meta.topic == "dich-vu-cong-truc-tuyen" and item.meta.facts[0].value == "24/7"

@@ -27,10 +27,15 @@ def register(app: typer.Typer) -> None:
 
 def init(
     directory: Annotated[Path, typer.Argument(help="Thư mục cho nơi làm việc mới.")],
-    empty: Annotated[bool, typer.Option("--empty", help="Không chép các bài mẫu.")] = False,
+    empty: Annotated[
+        bool,
+        typer.Option(
+            "--empty", help="Cấu hình trống, có chú thích (không chép kế hoạch và bài mẫu của xã Bình Giang)."
+        ),
+    ] = False,
 ) -> None:
     """Tạo thư mục làm việc mới (content/commune.yaml, bài, mẫu trình bày, tệp tĩnh) từ bộ khung có sẵn."""
-    ws = init_workspace(directory, with_samples=not empty)
+    ws = init_workspace(directory, with_samples=not empty, blank=empty)
     console.print(f"[green]Đã tạo thư mục làm việc mới:[/] {ws.root}")
     say(f"Bước tiếp theo: sửa {ws.config_path} cho đúng thông tin của xã, rồi viết bài trong {ws.items_dir}.")
 

@@ -91,13 +91,15 @@ def adopt_legacy_ledger(old: Path, new: Path) -> None:
         Path(f"{old}{suffix}").unlink(missing_ok=True)
 
 
-def init_workspace(target: Path, with_samples: bool = True) -> Workspace:
-    """Create a new workspace from the built-in skeleton; never overwrites an existing one."""
+def init_workspace(target: Path, with_samples: bool = True, blank: bool = False) -> Workspace:
+    """Create a new workspace from the built-in skeleton; never overwrites an existing one. `blank`: a commented
+    commune.yaml with nothing filled in (templates/workspace/commune.yaml) instead of xã Bình Giang's plan."""
     target = target.expanduser().resolve()
     if (target / "content" / "commune.yaml").exists():
         raise AlreadyAWorkspace(target)
     (target / "content" / "items").mkdir(parents=True, exist_ok=True)
-    shutil.copy2(BUILTIN_ROOT / "content" / "commune.yaml", target / "content" / "commune.yaml")
+    plan = BUILTIN_ROOT / ("templates/workspace/commune.yaml" if blank else "content/commune.yaml")
+    shutil.copy2(plan, target / "content" / "commune.yaml")
     if (BUILTIN_ROOT / "content" / "lexicon.yaml").exists():
         shutil.copy2(BUILTIN_ROOT / "content" / "lexicon.yaml", target / "content" / "lexicon.yaml")
     if with_samples:

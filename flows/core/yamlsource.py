@@ -94,6 +94,20 @@ _MESSAGES = {
     "url_parsing": "địa chỉ web không hợp lệ",
     "url_scheme": "địa chỉ web phải bắt đầu bằng http:// hoặc https://",
     "string_too_short": "không được để trống",
+    "too_short": "cần ít nhất một mục",
+    "string_pattern_mismatch": "không đúng dạng",
+    "less_than_equal": "giá trị quá lớn",
+    "greater_than": "giá trị quá nhỏ",
+    "float_parsing": "phải là một số",
+    "float_type": "phải là một số",
+    "bool_parsing": "phải là true hoặc false",
+    "bool_type": "phải là true hoặc false",
+    "string_too_long": "quá dài",
+}
+# what a pattern stands for, in words an official can act on
+_PATTERNS = {
+    "^https?://": "phải là địa chỉ web bắt đầu bằng http:// hoặc https://",
+    "^[a-z0-9-]+$": "chỉ dùng chữ thường không dấu, số và dấu '-'",
 }
 
 
@@ -109,6 +123,10 @@ def _vietnamese(err: dict[str, Any]) -> str:
         return f"{base}; chọn một trong: {err['ctx'].get('expected', '')}"
     if kind == "greater_than_equal" and "ctx" in err:
         return f"{base}; tối thiểu là {err['ctx'].get('ge')}"
+    if kind == "less_than_equal" and "ctx" in err:
+        return f"{base}; tối đa là {err['ctx'].get('le')}"
+    if kind == "string_pattern_mismatch":
+        return _PATTERNS.get(str(err.get("ctx", {}).get("pattern")), base)
     return base
 
 

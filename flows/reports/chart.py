@@ -15,6 +15,8 @@ def to_png(report: Report) -> bytes:
     from ..channels.layout import font, rgb
 
     palette = report.plan.style.palette
+    if not report.quotas:
+        return _by_channel(report)
     rows = report.quotas
     width, row_height, left = 1400, 70, 620
     image = Image.new("RGB", (width, 140 + row_height * len(rows) + 60), "white")
@@ -46,6 +48,33 @@ def to_png(report: Report) -> bytes:
             font=font("SemiBold", 22),
             fill=rgb("ink", palette),
         )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _by_channel(report: Report) -> bytes:
+    """A plan with no numeric target: what was delivered per channel, and a line saying there is no target."""
+    from PIL import Image, ImageDraw
+
+    from ..channels.layout import font, rgb
+    from ..core.plan import CHANNELS
+
+    palette = report.plan.style.palette
+    counts = [(labels.CHANNELS[c], len(report.counted[c])) for c in CHANNELS]
+    counts.append(("Hoạt động", len(report.activities)))
+    width, row_height, left = 1400, 70, 520
+    image = Image.new("RGB", (width, 160 + row_height * len(counts) + 40), "white")
+    pen = ImageDraw.Draw(image)
+    ink = rgb("ink", palette)
+    pen.text((40, 30), f"Kết quả tuyên truyền CCHC {labels.period(report.period)}", font=font("Bold", 34), fill=ink)
+    pen.text((40, 84), "Kế hoạch không đặt chỉ tiêu bằng con số", font=font("Regular", 24), fill=ink)
+    scale = (width - left - 120) / max(1, max(n for _, n in counts))
+    for number, (name, count) in enumerate(counts):
+        y = 150 + number * row_height
+        pen.text((40, y + 12), name, font=font("Regular", 24), fill=ink)
+        pen.rectangle((left, y + 10, left + max(2, count * scale), y + 44), fill=rgb("primary", palette))
+        pen.text((left + count * scale + 12, y + 14), str(count), font=font("SemiBold", 24), fill=ink)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()

@@ -233,14 +233,24 @@ def to_docx(report: Report) -> bytes:
             f"2. Tổ chức {len(report.activities)} hoạt động tuyên truyền khác (hội nghị, đối thoại, cuộc thi, "
             f"cổ động trực quan) với {attendees} lượt người tham dự.",
         )
-    _body(
-        document,
-        f"{'3' if report.activities else '2'}. Kết quả thực hiện chỉ tiêu: đạt {len(met)}/{len(statuses)} "
-        "chỉ tiêu theo kế hoạch; chi tiết tại Phụ lục kèm theo.",
-    )
+    number = "3" if report.activities else "2"
+    if statuses:
+        _body(
+            document,
+            f"{number}. Kết quả thực hiện chỉ tiêu: đạt {len(met)}/{len(statuses)} "
+            "chỉ tiêu theo kế hoạch; chi tiết tại Phụ lục kèm theo.",
+        )
+    else:
+        _body(
+            document,
+            f"{number}. Kế hoạch của xã không đặt chỉ tiêu bằng con số; kết quả được báo cáo theo số tin, bài và "
+            "hoạt động nêu trên, chi tiết tại Phụ lục kèm theo.",
+        )
     _heading(document, "II. ĐÁNH GIÁ")
     missed = [s for s in statuses if not s.met]
-    if missed:
+    if not statuses:  # never a claim that targets were met when the plan sets none
+        _body(document, "Kế hoạch không đặt chỉ tiêu bằng con số nên báo cáo không đánh giá đạt hay chưa đạt.")
+    elif missed:
         _body(
             document,
             "Các chỉ tiêu chưa đạt: "
