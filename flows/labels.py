@@ -6,6 +6,8 @@ error through this module; `--json` gives the code and this label side by side.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from .core import errors as e
 from .core.periods import ReportPeriod
 from .core.quota import NextReport
@@ -65,6 +67,7 @@ PERIOD_EXAMPLES = {
     PeriodKind.HALF: "2026-H1 (6 tháng)",
     PeriodKind.YEAR: "2026 (năm)",
     PeriodKind.WEEK: "2026-W10 (tuần)",
+    PeriodKind.RANGE: "2026-03-01..2026-03-15 (từ ngày đến ngày, báo cáo đột xuất)",
 }
 
 
@@ -80,6 +83,9 @@ def period(p: ReportPeriod) -> str:
     if p.kind is PeriodKind.WEEK:
         iso = p.start.isocalendar()
         return f"tuần {iso.week} năm {iso.year}"
+    if p.kind is PeriodKind.RANGE:
+        last = p.end - dt.timedelta(days=1)
+        return f"từ ngày {p.start:%d/%m/%Y} đến ngày {last:%d/%m/%Y}"
     return f"năm {year}"
 
 

@@ -168,3 +168,64 @@ def test_the_readme_item_example_parses(tmp_path, plan: CommunePlan) -> None:  #
     path.write_text(example, encoding="utf-8")
     item = read_item(path, plan)
     assert item.meta.topic == "dich-vu-cong-truc-tuyen" and item.meta.facts[0].value == "24/7"
+
+
+def test_an_ad_hoc_range_a_week_and_the_report_date(
+    workspace,
+    capsys: pytest.CaptureFixture[str],  # noqa: ANN001
+) -> None:
+    from docx import Document
+
+    from flows import labels
+
+    from .cli import cchc
+
+    assert labels.period(parse_period("2026-03-01..2026-03-15")) == "từ ngày 01/03/2026 đến ngày 15/03/2026"
+    assert parse_period("2026-W10").start == dt.date(2026, 3, 2)
+    w = ["-w", str(workspace.root)]
+    ledger = Ledger(workspace.database_url)
+    plan = workspace.load_plan()
+    published(ledger, workspace.read_items(plan).by_id()["chi-so-sipas-hai-long"], "2026-03-03")
+    ledger.close()
+    made = cchc(
+        capsys, "report", "--period", "2026-03-01..2026-03-15", "--format", "docx,csv", "--dated", "2026-03-16", *w
+    )
+    assert made.code == 0, made.err
+    folder = workspace.root / "output" / "reports"
+    document = Document(folder / "bao-cao-cchc-2026-03-01..2026-03-15.docx")
+    text = "\n".join(p.text for p in document.paragraphs)
+    heading = "\n".join(cell.text for table in document.tables[:1] for row in table.rows for cell in row.cells)
+    assert "từ ngày 01/03/2026 đến ngày 15/03/2026" in text and "ngày 16 tháng 3 năm 2026" in heading
+    listing = (folder / "bao-cao-cchc-2026-03-01..2026-03-15-danh-sach.csv").read_text(encoding="utf-8-sig")
+    assert "chi-so-sipas-hai-long" in listing
+    refused = cchc(
+        capsys,
+        "activity",
+        "add",
+        "--kind",
+        "doi-thoai",
+        "--date",
+        "2026-03-20",
+        "--title",
+        "x",
+        "--attendees",
+        "-5",
+        *w,
+    )
+    assert refused.code != 0
+
+
+def test_a_log_row_that_did_not_play_does_not_count(tmp_path, plan: CommunePlan) -> None:  # noqa: ANN001
+    from flows.channels.schedule.airlog import read_air_log
+
+    log = tmp_path / "nhat-ky.csv"
+    log.write_text(
+        "Tên tệp,Thời điểm,Trạng thái\n"
+        "van-hoa-cong-vu.mp3,2026-03-05 06:00,Đã phát\n"
+        "chi-so-sipas-hai-long.mp3,2026-03-05 06:05,Lỗi phát\n"
+        "van-hoa-cong-vu.mp3,2026-03-06 06:00,Interrupted\n",
+        encoding="utf-8",
+    )
+    read = read_air_log(log, plan, {"van-hoa-cong-vu", "chi-so-sipas-hai-long"})
+    assert [(a.item_id, a.at.day) for a in read.airings] == [("van-hoa-cong-vu", 5)]
+    assert len(read.skipped) == 2 and "Lỗi phát" in read.skipped[0]

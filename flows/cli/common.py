@@ -25,7 +25,10 @@ WorkspaceOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON (cho chương trình khác đọc).")]
 ItemArgument = Annotated[str, typer.Argument(help="Mã bài (tên tệp .md, không có đuôi).")]
-PERIOD_HELP = "Kỳ: 2026-03 (tháng), 2026-Q1 (quý), 2026-H1 (6 tháng) hoặc 2026 (năm)."
+PERIOD_HELP = (
+    "Kỳ: 2026-03 (tháng), 2026-Q1 (quý), 2026-H1 (6 tháng), 2026 (năm), 2026-W10 (tuần) "
+    "hoặc 2026-03-01..2026-03-15 (từ ngày đến ngày)."
+)
 
 
 def say(text: str) -> None:

@@ -116,6 +116,9 @@ def report(
     fmt: Annotated[
         str, typer.Option("--format", help="Định dạng, cách nhau bằng dấu phẩy: csv,xlsx,docx,png.")
     ] = "csv,xlsx,docx,png",
+    dated: Annotated[
+        str | None, typer.Option("--dated", help="Ngày ghi trên báo cáo, ví dụ 2026-04-03 (mặc định: hôm nay).")
+    ] = None,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Xuất báo cáo của một kỳ (các bảng, kèm các bài và hoạt động sau mỗi con số)."""
@@ -128,7 +131,7 @@ def report(
     with session(workspace) as s:
         chosen = parse_period(period)
         target = out if out.is_absolute() else s.workspace.root / out
-        built = build_report(s.ledger, s.plan, s.items, chosen)
+        built = build_report(s.ledger, s.plan, s.items, chosen, made_on=parse_day(dated) if dated else None)
         for path in write_report(built, target, formats):
             console.print(f"[green]Đã xuất[/] {escape(str(path))}", highlight=False)
         today = dt.datetime.now(s.plan.commune.tz).date()
@@ -140,7 +143,7 @@ def activity_add(
     kind: Annotated[str, typer.Option("--kind", help="Một loại trong activity_kinds của commune.yaml.")],
     day: Annotated[str, typer.Option("--date", help="Ngày, ví dụ 2026-03-10 hoặc 10/03/2026.")],
     title: Annotated[str, typer.Option("--title", help="Nội dung hoạt động.")],
-    attendees: Annotated[int | None, typer.Option(help="Số người tham dự.")] = None,
+    attendees: Annotated[int | None, typer.Option(min=0, help="Số người tham dự.")] = None,
     unit: Annotated[str | None, typer.Option(help="Đơn vị tổ chức (mã trong units).")] = None,
     by: Annotated[str, typer.Option("--by", help="Người ghi nhận.")] = "Cán bộ Phòng VH-XH",
     workspace: WorkspaceOption = Path("."),

@@ -11,7 +11,14 @@ from zoneinfo import ZoneInfo
 from .errors import InvalidPeriod, InvalidTime
 from .status import PeriodKind
 
-REPORT_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.HALF, PeriodKind.YEAR)
+REPORT_KINDS = (
+    PeriodKind.MONTH,
+    PeriodKind.QUARTER,
+    PeriodKind.HALF,
+    PeriodKind.YEAR,
+    PeriodKind.WEEK,
+    PeriodKind.RANGE,
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,14 @@ def _month_add(year: int, month: int, months: int) -> dt.date:
 
 
 def _parse(text: str) -> ReportPeriod | None:
+    if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})", text):
+        try:
+            first, last = dt.date.fromisoformat(m[1]), dt.date.fromisoformat(m[2])
+        except ValueError:
+            return None
+        if last < first:
+            return None
+        return ReportPeriod(f"{first}..{last}", PeriodKind.RANGE, first, last + dt.timedelta(days=1))
     if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
         year, month = int(m[1]), int(m[2])
         if 1 <= month <= 12:

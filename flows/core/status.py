@@ -62,6 +62,7 @@ class PeriodKind(StrEnum):
     QUARTER = "quarter"
     HALF = "half"
     YEAR = "year"
+    RANGE = "range"  # an ad-hoc report (báo cáo đột xuất): from one day to another, both included
 
 
 class Role(StrEnum):

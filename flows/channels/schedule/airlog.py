@@ -13,8 +13,29 @@ from ...core.periods import parse_local_time
 from ...core.plan import CommunePlan
 from .. import paths
 
-ITEM_COLUMNS = ("item", "mã bài", "ma bai", "file", "tệp", "tep")
-TIME_COLUMNS = ("time", "at", "thời điểm", "thoi diem", "played_at")
+ITEM_COLUMNS = ("item", "mã bài", "ma bai", "file", "tệp", "tep", "tên tệp", "ten tep", "filename")
+TIME_COLUMNS = ("time", "at", "thời điểm", "thoi diem", "played_at", "thời gian phát", "thoi gian phat", "thời gian")
+STATUS_COLUMNS = ("status", "trạng thái", "trang thai", "result", "kết quả", "ket qua")
+# a row whose status says it did not play (or only in part) is not an airing
+NOT_AIRED = (
+    "fail",
+    "error",
+    "lỗi",
+    "loi",
+    "không phát",
+    "khong phat",
+    "thất bại",
+    "that bai",
+    "interrupt",
+    "gián đoạn",
+    "gian doan",
+    "skip",
+    "bỏ qua",
+    "bo qua",
+    "cancel",
+    "hủy",
+    "huy",
+)
 
 
 @dataclass(frozen=True)
@@ -59,10 +80,17 @@ def read_air_log(path: Path, plan: CommunePlan, item_ids: set[str]) -> AirLog:
     columns = {name.strip().lower(): name for name in reader.fieldnames or []}
     item_column = next((columns[c] for c in ITEM_COLUMNS if c in columns), None)
     time_column = next((columns[c] for c in TIME_COLUMNS if c in columns), None)
+    status_column = next((columns[c] for c in STATUS_COLUMNS if c in columns), None)
     if item_column is None or time_column is None:
         raise AirLogUnreadable(path, "columns", list(reader.fieldnames or []))
     log = AirLog()
     for line, row in enumerate(reader, 2):
+        status = (row.get(status_column) or "").strip().lower() if status_column else ""
+        if status and any(word in status for word in NOT_AIRED):
+            log.skipped.append(
+                f"{path.name}, dòng {line}: trạng thái '{row[status_column].strip()}', không tính là đã phát."
+            )
+            continue
         item = Path(row[item_column].strip()).stem
         try:
             at = parse_local_time(row[time_column], plan.commune.tz)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Select
 
-from ..errors import AiringRefused, NotProducedYet
+from ..errors import AiringRefused, CchcError, NotProducedYet
 from ..items import Item
 from ..status import ApprovalStatus, DeliveryState, EventKind
 from ..text import plain_text
@@ -164,6 +164,8 @@ class Ledger:
         self, kind: str, day: dt.date, title: str, actor: str, attendees: int | None = None, unit: str | None = None
     ) -> tuple[Activity, bool]:
         """Record an activity; the same kind, day and title recorded again (or at once elsewhere) is kept once."""
+        if attendees is not None and attendees < 0:
+            raise CchcError("Số người tham dự không thể là số âm.")
         with self.session() as session:
             values = dict(kind=kind, day=day, title=title, attendees=attendees, unit=unit, actor=actor)
             added = self._insert_new(session, Activity, values | {"recorded_at": now_utc()})
