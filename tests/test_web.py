@@ -345,3 +345,16 @@ def test_approver_sees_what_changed_since_approval_and_sends_it_back(page, site:
     assert [(e.actor, e.details["reason"]) for e in rejected] == [
         ("Vũ Thị Hòa", "Ghi rõ số điện thoại đường dây nóng.")
     ]
+
+
+@pytest.mark.flow
+def test_operator_voids_an_airing_recorded_by_mistake(page, site: Workspace) -> None:  # noqa: ANN001
+    sign_in(page, "truyenthanh")
+    page.goto("/lich-phat?thang=2026-01")
+    page.get_by_text("Ghi nhầm?").first.click()
+    page.get_by_label("Lý do hủy lần phát này").first.fill("Hôm đó mất điện, không phát")
+    page.get_by_role("button", name="Hủy lần phát").first.click()
+    page.get_by_text("Đã hủy lần phát ghi nhầm").wait_for()
+    accessible(page)
+    voids = events(site, "voided")
+    assert [(v.actor, v.details["reason"]) for v in voids][-1] == ("Trần Văn Loa", "Hôm đó mất điện, không phát")

@@ -269,3 +269,17 @@ async def publish(item_id: str, request: Request, person: Person = Depends(edito
         s.ledger.mark_published(item_id, url, person.full_name)
         build_portal_site(s)
     return RedirectResponse(f"/bai/{item_id}/dang?da-dang=1", status_code=303)
+
+
+@router.post("/bai/{item_id}/huy-dang")
+async def void_publication_page(item_id: str, request: Request, person: Person = Depends(editor)) -> Response:
+    """A publication recorded by mistake: voided with its reason (the ledger keeps both)."""
+    from ..core.ledger.corrections import void_publication
+    from ..pipeline import build_portal_site
+
+    state = web(request)
+    form = await check_csrf(request)
+    with state.session() as s:
+        void_publication(s.ledger, s.item(item_id).id, form.get("reason", ""), person.full_name)
+        build_portal_site(s)
+    return RedirectResponse(f"/bai/{item_id}/dang?da-huy=1", status_code=303)

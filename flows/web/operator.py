@@ -68,6 +68,19 @@ async def confirm(request: Request, person: Person = Depends(operator)) -> Respo
     return RedirectResponse(f"/lich-phat?thang={month}&da-xac-nhan={len(airings)}", status_code=303)
 
 
+@router.post("/lich-phat/huy")
+async def void_airing_page(request: Request, person: Person = Depends(operator)) -> Response:
+    """An airing recorded by mistake: voided with its reason (the ledger keeps both)."""
+    from ..core.ledger.corrections import void_airing
+
+    state = web(request)
+    form = await check_csrf(request)
+    with state.session() as s:
+        at = parse_local_time(form.get("at", ""), s.plan.commune.tz)
+        void_airing(s.ledger, s.item(form.get("item", "")).id, at, form.get("reason", ""), person.full_name)
+    return RedirectResponse(f"/lich-phat?thang={form.get('at', '')[:7]}&da-huy=1", status_code=303)
+
+
 @router.post("/lich-phat/nhat-ky", response_class=HTMLResponse)
 async def upload_log(request: Request, file: UploadFile, person: Person = Depends(operator)) -> Response:
     from ..channels.schedule.airlog import read_air_log

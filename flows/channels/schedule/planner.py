@@ -36,6 +36,7 @@ class Entry:
     bulletin: Bulletin
     confirmed: bool = False
     note: str = ""
+    aired_at: str = ""  # a confirmed airing's moment, ISO 8601 in the commune's time zone
 
 
 @dataclass
@@ -105,7 +106,8 @@ def plan_month(
     for item_id, moment in sorted(confirmed, key=lambda c: c[1]):
         run = next((r for r in schedule.runs if r.start <= moment < r.end + dt.timedelta(minutes=30)), None)
         if run is not None and item_id in by_id:
-            run.entries.append(Entry(by_id[item_id], confirmed=True))
+            aired = moment.astimezone(plan.commune.tz).isoformat()
+            run.entries.append(Entry(by_id[item_id], confirmed=True, aired_at=aired))
             placed[item_id].append(run)
 
     ordered = sorted(bulletins, key=lambda b: (PRIORITY_RANK[b.priority], b.first_day, b.item_id))
