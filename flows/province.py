@@ -84,14 +84,10 @@ def province(
             children.append(subprocess.Popen(command, env=worker_env, **CHILD_OPTIONS))
         yield api
     finally:
-        for group in (children[1:], children[:1]):  # the workers first, then the server they talk to
-            for child in group:
-                child.terminate()
-            for child in group:
-                try:
-                    child.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+        from .service import stop_children
+
+        stop_children(children[1:])  # the workers first, then the server they talk to
+        stop_children(children[:1])
 
 
 def run_produce_everywhere(api: str, workspaces: list[Workspace], timeout: float = 600) -> dict[str, str]:

@@ -155,7 +155,8 @@ def start_web(workspaces: list[Workspace], first_port: int) -> list[subprocess.P
     ]
 
 
-def _stop(children: list[subprocess.Popen[bytes]]) -> None:
+def stop_children(children: list[subprocess.Popen]) -> None:
+    """Ask each child to stop, and kill any that has not within 20 s."""
     for child in children:
         child.terminate()
     for child in children:
@@ -197,7 +198,7 @@ def serve(
             while all(child.poll() is None for child in workers_started) or not workers_started:
                 time.sleep(1)
         finally:
-            _stop(children)
+            stop_children(children)
 
 
 # --- a province: a work pool and its workers --------------------------------------------------------------------
