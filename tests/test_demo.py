@@ -63,7 +63,7 @@ def test_init_makes_a_workspace_and_never_overwrites(tmp_path: Path, capsys: pyt
     target = tmp_path / "xa-moi"
     assert cchc(capsys, "init", str(target), "--empty").code == 0
     ws = Workspace.at(target)
-    assert "name: \"\"" in ws.config_path.read_text(encoding="utf-8")  # a blank plan to fill in, not Bình Giang's
+    assert 'name: ""' in ws.config_path.read_text(encoding="utf-8")  # a blank plan to fill in, not Bình Giang's
     assert list(ws.items_dir.rglob("*.md")) == []
     blank = cchc(capsys, "items", "-w", str(target))
     assert blank.code == 1 and "commune.name" in blank.err

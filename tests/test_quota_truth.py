@@ -229,3 +229,36 @@ def test_a_log_row_that_did_not_play_does_not_count(tmp_path, plan: CommunePlan)
     read = read_air_log(log, plan, {"van-hoa-cong-vu", "chi-so-sipas-hai-long"})
     assert [(a.item_id, a.at.day) for a in read.airings] == [("van-hoa-cong-vu", 5)]
     assert len(read.skipped) == 2 and "Lỗi phát" in read.skipped[0]
+
+
+def test_a_rule_may_count_several_kinds_of_activity_and_items_with_them(
+    ledger: Ledger, plan: CommunePlan, sample_items: dict[str, Item]
+) -> None:
+    meetings = Quota(
+        id="hoi-nghi-doi-thoai",
+        name="Hội nghị, tập huấn hoặc đối thoại",
+        activity=["hoi-nghi", "doi-thoai"],
+        minimum=2,
+        period="quarter",
+    )
+    everything = Quota(
+        id="moi-hinh-thuc",
+        name="Tin, bài và hoạt động",
+        channels=["portal"],
+        activity="doi-thoai",
+        minimum=3,
+        period="quarter",
+    )
+    rules = plan.model_copy(update={"quotas": [meetings, everything]})
+    ledger.add_activity("hoi-nghi", dt.date(2026, 2, 26), "Tập huấn dịch vụ công", "vp", 45)
+    ledger.add_activity("doi-thoai", dt.date(2026, 3, 20), "Đối thoại quý I", "vp", 120)
+    ledger.add_activity("cuoc-thi", dt.date(2026, 3, 22), "Cuộc thi", "vp", 300)  # a kind neither rule names
+    published(ledger, sample_items["chi-so-sipas-hai-long"], "2026-03-03")
+    statuses = {
+        s.quota.id: s for s in quota_status(ledger, rules, sample_items, dt.date(2026, 3, 31), parse_period("2026-Q1"))
+    }
+    assert statuses["hoi-nghi-doi-thoai"].actual == 2 and statuses["hoi-nghi-doi-thoai"].met
+    counted = statuses["moi-hinh-thuc"].counted
+    assert [c.channel for c in counted] == ["portal", "activity"] and not statuses["moi-hinh-thuc"].met
+    with pytest.raises(ValueError, match="chưa có trong activity_kinds"):
+        CommunePlan.model_validate({**plan.model_dump(), "quotas": [{**meetings.model_dump(), "activity": ["khac"]}]})

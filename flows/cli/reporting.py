@@ -63,7 +63,7 @@ def quota_json(st: QuotaStatus, today: dt.date) -> dict[str, object]:
         "quota": st.quota.id,
         "label": st.label,
         "channels": list(st.quota.channels),
-        "activity": st.quota.activity,
+        "activity": st.quota.activity_kinds or None,
         "unit": st.unit.id if st.unit else None,
         "period": st.period.key,
         "period_label": labels.period(st.period),

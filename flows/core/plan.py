@@ -80,7 +80,9 @@ class Quota(Strict):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     name: str = Field(min_length=1)
     channels: list[Channel] = []
-    activity: str | None = None
+    # one kind of activity, or several ("hội nghị, tập huấn hoặc đối thoại"); with channels, the rule counts
+    # items and activities together
+    activity: str | list[str] | None = None
     minimum: int = Field(ge=1)
     period: Period
     topic: str | None = None
@@ -99,11 +101,16 @@ class Quota(Strict):
 
     @model_validator(mode="after")
     def _counts_something(self) -> Quota:
-        if bool(self.channels) == bool(self.activity):
-            raise ValueError(
-                f"chỉ tiêu '{self.id}': ghi 'channels' (kênh) hoặc 'activity' (loại hoạt động), một trong hai"
-            )
+        if not self.channels and not self.activity:
+            raise ValueError(f"chỉ tiêu '{self.id}': ghi 'channels' (kênh), 'activity' (loại hoạt động), hoặc cả hai")
         return self
+
+    @property
+    def activity_kinds(self) -> list[str]:
+        """The kinds of activity the rule counts (none, one or several)."""
+        if self.activity is None:
+            return []
+        return [self.activity] if isinstance(self.activity, str) else list(self.activity)
 
 
 class Reporting(Strict):
@@ -261,10 +268,9 @@ class CommunePlan(Strict):
                 if topic not in self.topic_ids:
                     raise ValueError(f"đơn vị '{unit.id}': không có chủ đề '{topic}' trong mục topics")
         for quota in self.quotas:
-            if quota.activity and quota.activity not in self.activity_kinds:
-                raise ValueError(
-                    f"chỉ tiêu '{quota.id}': loại hoạt động '{quota.activity}' chưa có trong activity_kinds"
-                )
+            for kind in quota.activity_kinds:
+                if kind not in self.activity_kinds:
+                    raise ValueError(f"chỉ tiêu '{quota.id}': loại hoạt động '{kind}' chưa có trong activity_kinds")
             if quota.topic and quota.topic not in self.topic_ids:
                 raise ValueError(f"chỉ tiêu '{quota.id}': không có chủ đề '{quota.topic}' trong mục topics")
             if quota.unit and quota.unit not in self.unit_ids:

@@ -193,11 +193,12 @@ def quota_status(
             # a yearly rule in a quarterly report: shown over its own year, counted to the end of the quarter
             own = period_containing(own.start, quota.period)
             window = ReportPeriod(f"{own.key}..{window.end}", own.kind, own.start, window.end)
-        if quota.activity:
+        pool: list[Counted] = []
+        if quota.activity_kinds:
             if window.key not in activities:
                 activities[window.key] = counted_activities(ledger, plan, window)
-            pool = [a for a in activities[window.key] if a.kind == quota.activity]
-        else:
+            pool += [a for a in activities[window.key] if a.kind in quota.activity_kinds]
+        if quota.channels:
             if window.key not in deliveries:
                 deliveries[window.key] = counted_deliveries(ledger, plan, window, items)
             first: dict[str, Counted] = {}  # an item counts once, on the first channel that made it count
@@ -205,7 +206,8 @@ def quota_status(
                 for entry in deliveries[window.key][channel]:
                     if entry.item_id not in first or entry.at < first[entry.item_id].at:
                         first[entry.item_id] = entry
-            pool = sorted(first.values(), key=lambda c: c.at)
+            pool += first.values()
+        pool.sort(key=lambda c: c.at)
         for unit in plan.units if quota.per_unit else [None]:
             statuses.append(QuotaStatus(quota, own, [e for e in pool if _matches(e, quota, unit, plan)], unit))
     return statuses
