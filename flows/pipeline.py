@@ -55,6 +55,11 @@ def plan_work(session: Session, only: str | None = None) -> WorkPlan:
     approved = [i for i in session.read.items if approvals[i.id].status is ApprovalStatus.APPROVED]
     slugs = session.ledger.assign_slugs([i for i in approved if "portal" in i.meta.channels])
     recipes = channels.recipes(session.plan, session.workspace)
+    live = {  # where each post went live, as recorded by `publish`: the infographic's QR code points there
+        item_id: row.url
+        for (item_id, channel), row in current.items()
+        if channel == "portal" and row.state == DeliveryState.PUBLISHED and row.url
+    }
     for item in session.read.items:
         if only is not None and item.id != only:
             continue
@@ -70,9 +75,19 @@ def plan_work(session: Session, only: str | None = None) -> WorkPlan:
                 job = Job.of(
                     item, channel, session.plan, slugs.get(item.id), approved_by=approval.by, recipe=recipes[channel]
                 )
+                if channel == "infographic" and live.get(item.id) not in (None, job.canonical_url):
+                    job = _pointing_to(job, live[item.id])
                 done = is_current(session, current.get((item.id, channel)), job)
                 (work.up_to_date if done else work.jobs).append(job)
     return work
+
+
+def _pointing_to(job: Job, url: str) -> Job:
+    """The job with its QR code to `url`; its recipe changes with it, so the image is drawn again."""
+    import dataclasses
+
+    recipe = hashlib.sha256(f"{job.recipe}|{url}".encode()).hexdigest()[:32]
+    return dataclasses.replace(job, canonical_url=url, recipe=recipe)
 
 
 def produce_job(job: Job, ctx: RenderContext) -> ProducedFile:

@@ -262,3 +262,29 @@ def test_a_rule_may_count_several_kinds_of_activity_and_items_with_them(
     assert [c.channel for c in counted] == ["portal", "activity"] and not statuses["moi-hinh-thuc"].met
     with pytest.raises(ValueError, match="chưa có trong activity_kinds"):
         CommunePlan.model_validate({**plan.model_dump(), "quotas": [{**meetings.model_dump(), "activity": ["khac"]}]})
+
+
+def test_the_infographic_qr_code_points_to_the_address_recorded_by_publish(
+    small_workspace,
+    plan: CommunePlan,  # noqa: ANN001
+) -> None:
+    from flows.channels import RenderContext, cards
+    from flows.core.session import open_session
+    from flows.pipeline import plan_work, produce_job
+
+    item_id = "chi-so-sipas-hai-long"
+    with open_session(small_workspace.root) as s:
+        s.ledger.approve(s.item(item_id), "Vũ Thị Hòa")
+        for job in plan_work(s, item_id).jobs:
+            if job.channel in ("portal", "infographic"):
+                s.ledger.record_produced(job.item, job.channel, produce_job(job, RenderContext(s.plan, s.workspace)))
+        assert plan_work(s, item_id).jobs == [j for j in plan_work(s, item_id).jobs if j.channel == "loudspeaker"]
+        live = "https://binhgiang.haiphong.gov.vn/tin-tuc/chi-so-sipas-12345.html"  # the CMS's own address
+        s.ledger.mark_published(item_id, live, "ed")
+        again = [j for j in plan_work(s, item_id).jobs if j.channel == "infographic"]
+        assert [j.canonical_url for j in again] == [live]  # drawn again, now pointing there
+        made = produce_job(again[0], RenderContext(s.plan, s.workspace))
+        expected = cards.png(cards.draw("portrait", s.item(item_id), s.plan, s.workspace, live).image)
+        assert (s.workspace.output_dir / made.path).read_bytes() == expected
+        s.ledger.record_produced(again[0].item, "infographic", made)
+        assert not [j for j in plan_work(s, item_id).jobs if j.channel == "infographic"]  # and then up to date
