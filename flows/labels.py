@@ -93,6 +93,8 @@ def next_report(report: NextReport) -> str:
     """'Báo cáo quý II, 6 tháng đầu năm 2026'."""
     names = []
     for covered in report.covers:
+        if covered.kind is PeriodKind.MONTH:
+            return f"Báo cáo tháng {covered.start.month:02d}/{covered.start.year}"
         if covered.kind is PeriodKind.QUARTER:
             names.append(f"quý {ROMAN_QUARTERS[(covered.start.month - 1) // 3]}")
         elif covered.kind is PeriodKind.HALF:

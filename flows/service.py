@@ -55,7 +55,7 @@ def deployments(workspace: Workspace) -> list:
     common = {"name": name, "parameters": params, "entrypoint_type": EntrypointType.MODULE_PATH}
     schedule_h, schedule_m = _hh_mm(timing.schedule_at)
     check_h, check_m = _hh_mm(timing.quota_check_at)
-    report_day = max(1, plan.reporting.due_day - timing.report_days_before_due)
+    due_day, cadence = plan.reporting.due_day, plan.reporting.cadence
     made = [
         produce.to_deployment(
             **common,
@@ -64,8 +64,11 @@ def deployments(workspace: Workspace) -> list:
         ),
         schedule_month.to_deployment(**common, schedules=[Cron(f"{schedule_m} {schedule_h} * * *", timezone=tz)]),
         quota_check.to_deployment(**common, schedules=[Cron(f"{check_m} {check_h} * * *", timezone=tz)]),
-        report_due.to_deployment(**common, schedules=[Cron(f"0 6 {report_day} 3,6,9,12 *", timezone=tz)]),
     ]
+    if due_day and cadence:  # the report, a few days before it is due
+        report_day = max(1, due_day - timing.report_days_before_due)
+        months = "3,6,9,12" if cadence == "quarter" else "*"
+        made.append(report_due.to_deployment(**common, schedules=[Cron(f"0 6 {report_day} {months} *", timezone=tz)]))
     if plan.feeds:
         made.append(
             ingest.to_deployment(

@@ -68,7 +68,7 @@ def quota_check(workspace_root: str) -> list[str]:
             logger.warning("Có nguy cơ không đạt: %s", label)
         payload = {
             "checked_on": today.isoformat(),
-            "next_report": {"due_before": due.due.isoformat(), "label": labels.next_report(due)},
+            "next_report": {"due_before": due.due.isoformat(), "label": labels.next_report(due)} if due else None,
             "at_risk": at_risk,
             "rules": rules,
         }
@@ -85,7 +85,13 @@ def report_due(workspace_root: str, period: str | None = None) -> list[str]:
 
     with open_session(workspace_root) as session:
         today = dt.datetime.now(session.plan.commune.tz).date()
-        chosen = parse_period(period) if period else next_report(today, session.plan).covers[0]
+        due = next_report(today, session.plan)
+        if period:
+            chosen = parse_period(period)
+        elif due:
+            chosen = due.covers[0]
+        else:  # no fixed report in the plan: the quarter so far
+            chosen = parse_period(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
         built = build_report(session.ledger, session.plan, session.items, chosen)
         target = session.workspace.output_dir / "reports"
         return [str(path) for path in write_report(built, target, FORMATS)]

@@ -288,3 +288,30 @@ def test_the_infographic_qr_code_points_to_the_address_recorded_by_publish(
         assert (s.workspace.output_dir / made.path).read_bytes() == expected
         s.ledger.record_produced(again[0].item, "infographic", made)
         assert not [j for j in plan_work(s, item_id).jobs if j.channel == "infographic"]  # and then up to date
+
+
+def test_due_day_and_cadence_are_optional(plan: CommunePlan) -> None:
+    from flows.core.quota import next_report
+    from flows.labels import next_report as said
+
+    monthly = plan.model_copy(update={"reporting": plan.reporting.model_copy(update={"cadence": "month"})})
+    due = next_report(dt.date(2026, 3, 10), monthly)
+    assert (due.due, [p.key for p in due.covers]) == (dt.date(2026, 4, 5), ["2026-03"])
+    assert said(due) == "Báo cáo tháng 03/2026"
+    quarterly = next_report(dt.date(2026, 3, 10), plan)
+    assert (quarterly.due, [p.key for p in quarterly.covers]) == (dt.date(2026, 6, 5), ["2026-Q2", "2026-H1"])
+    none = plan.model_copy(update={"reporting": plan.reporting.model_copy(update={"due_day": None})})
+    assert next_report(dt.date(2026, 3, 10), none) is None
+
+
+def test_quota_without_a_report_due_says_nothing_of_one(workspace, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+    import json
+
+    from .cli import cchc
+
+    config = workspace.config_path.read_text(encoding="utf-8")
+    workspace.config_path.write_text(config.replace("  due_day: 5", "  due_day: null"), encoding="utf-8")
+    run = cchc(capsys, "quota", "-w", str(workspace.root))
+    assert run.code == 0 and "hạn gửi" not in run.out
+    data = json.loads(cchc(capsys, "quota", "--json", "-w", str(workspace.root)).out)
+    assert data["next_report"] is None

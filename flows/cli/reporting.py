@@ -95,7 +95,9 @@ def quota(
                     "due_before": due.due.isoformat(),
                     "covers": [p.key for p in due.covers],
                     "label": labels.next_report(due),
-                },
+                }
+                if due
+                else None,
                 "quotas": [quota_json(st, today) for st in statuses],
             }
             print(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -107,7 +109,10 @@ def quota(
                 f"[bold red]Có nguy cơ không đạt ({len(at_risk)}):[/] " + escape("; ".join(st.label for st in at_risk)),
                 highlight=False,
             )
-        say(f"{labels.next_report(due)}: hạn gửi trước ngày {due.due:%d/%m/%Y} (còn {(due.due - today).days} ngày).")
+        if due:
+            say(
+                f"{labels.next_report(due)}: hạn gửi trước ngày {due.due:%d/%m/%Y} (còn {(due.due - today).days} ngày)."
+            )
 
 
 def report(

@@ -116,7 +116,10 @@ class Quota(Strict):
 class Reporting(Strict):
     """How and when the report goes upward (Thanh Miện: before the 5th of the quarter's last month)."""
 
-    due_day: int = Field(5, ge=1, le=28)
+    due_day: int | None = Field(5, ge=1, le=28, description="Hạn gửi trước ngày này; để trống nếu không có hạn")
+    # quarter: before due_day of the quarter's last month, covering the quarter (and the half-year or year it
+    # closes); month: before due_day of the next month, covering the month; none: no fixed report
+    cadence: Literal["quarter", "month"] | None = "quarter"
     recipients: list[str] = ["UBND tỉnh", "Sở Nội vụ"]
     filing: str = "Lưu: VT, VHXH."
     number: str = "Số: …/BC-UBND"

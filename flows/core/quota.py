@@ -215,15 +215,25 @@ def quota_status(
 
 @dataclass(frozen=True)
 class NextReport:
-    """The next report due (before the due day of a quarter's last month) and the periods it covers:
-    the quarter, and the half-year or the year that quarter closes."""
+    """The next report due and the periods it covers (the quarter, and the half-year or the year that quarter
+    closes; or the month)."""
 
     due: dt.date
     covers: tuple[ReportPeriod, ...]
 
 
-def next_report(today: dt.date, plan: CommunePlan) -> NextReport:
-    due_day = plan.reporting.due_day
+def next_report(today: dt.date, plan: CommunePlan) -> NextReport | None:
+    """The next report due, or None when the plan sets no due day or cadence."""
+    due_day, cadence = plan.reporting.due_day, plan.reporting.cadence
+    if due_day is None or cadence is None:
+        return None
+    if cadence == "month":
+        for months_ahead in range(0, 14):
+            index = today.year * 12 + today.month - 1 + months_ahead
+            due = dt.date(index // 12, index % 12 + 1, due_day)
+            if due >= today:
+                covered = (due.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+                return NextReport(due, (parse_period(covered),))
     for year in (today.year, today.year + 1):
         for month in (3, 6, 9, 12):
             due = dt.date(year, month, due_day)
