@@ -315,3 +315,21 @@ def test_quota_without_a_report_due_says_nothing_of_one(workspace, capsys: pytes
     assert run.code == 0 and "hạn gửi" not in run.out
     data = json.loads(cchc(capsys, "quota", "--json", "-w", str(workspace.root)).out)
     assert data["next_report"] is None
+
+
+def test_a_per_office_rule_for_a_chosen_set_of_offices(
+    ledger: Ledger, plan: CommunePlan, sample_items: dict[str, Item]
+) -> None:
+    rule = Quota(
+        id="hai-don-vi",
+        name="Hai đơn vị",
+        channels=["portal"],
+        minimum=1,
+        period="quarter",
+        per_unit=True,
+        units=["vhxh", "kinh-te"],
+    )
+    rules = plan.model_copy(update={"quotas": [rule]})
+    published(ledger, sample_items["chi-so-sipas-hai-long"], "2026-03-03")
+    statuses = quota_status(ledger, rules, sample_items, dt.date(2026, 3, 31), parse_period("2026-Q1"))
+    assert [(s.unit.id, s.actual) for s in statuses] == [("vhxh", 1), ("kinh-te", 0)]

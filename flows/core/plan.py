@@ -88,6 +88,7 @@ class Quota(Strict):
     topic: str | None = None
     unit: str | None = None
     per_unit: bool = False
+    units: list[str] = Field([], description="Với per_unit: chỉ các đơn vị này (để trống: mọi đơn vị)")
     own_topics: bool = False
     source: str | None = Field(None, description="Căn cứ trong kế hoạch")
 
@@ -276,6 +277,9 @@ class CommunePlan(Strict):
                     raise ValueError(f"chỉ tiêu '{quota.id}': loại hoạt động '{kind}' chưa có trong activity_kinds")
             if quota.topic and quota.topic not in self.topic_ids:
                 raise ValueError(f"chỉ tiêu '{quota.id}': không có chủ đề '{quota.topic}' trong mục topics")
+            for unit_id in quota.units:
+                if unit_id not in self.unit_ids:
+                    raise ValueError(f"chỉ tiêu '{quota.id}': không có đơn vị '{unit_id}' trong mục units")
             if quota.unit and quota.unit not in self.unit_ids:
                 raise ValueError(f"chỉ tiêu '{quota.id}': không có đơn vị '{quota.unit}' trong mục units")
         return self

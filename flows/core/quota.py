@@ -208,7 +208,8 @@ def quota_status(
                         first[entry.item_id] = entry
             pool += first.values()
         pool.sort(key=lambda c: c.at)
-        for unit in plan.units if quota.per_unit else [None]:
+        chosen = [u for u in plan.units if not quota.units or u.id in quota.units]
+        for unit in chosen if quota.per_unit else [None]:
             statuses.append(QuotaStatus(quota, own, [e for e in pool if _matches(e, quota, unit, plan)], unit))
     return statuses
 
