@@ -300,10 +300,15 @@ def test_reporting_officer_records_an_activity_and_exports_the_report(page, site
     ]
     page.goto("/bao-cao")
     page.get_by_label(re.compile("Kỳ báo cáo")).fill("2026-Q1")
+    page.get_by_label(re.compile("Ngày ghi trên báo cáo")).fill("2026-04-03")
     page.get_by_role("button", name=re.compile("Xuất báo cáo")).click()
     page.locator("img[alt^='Biểu đồ']").wait_for()
     for suffix in (".docx", ".xlsx", ".png", "-chi-tieu.csv"):
         assert (site.output_dir / "reports" / f"bao-cao-cchc-2026-Q1{suffix}").is_file()
+    from docx import Document
+
+    heading = Document(site.output_dir / "reports" / "bao-cao-cchc-2026-Q1.docx").tables[0]
+    assert "ngày 03 tháng 4 năm 2026" in " ".join(c.text for row in heading.rows for c in row.cells)
     accessible(page)
 
 
@@ -321,6 +326,13 @@ def test_admin_adds_a_user_who_can_then_sign_in(page, browser, server, site: Wor
     other = browser.new_context(base_url=server).new_page()
     sign_in(other, "bientap2")
     assert other.url.endswith("/bai")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Tải bản sao lưu (SQLite)").click()
+    copy = download.value.path()
+    import sqlite3
+
+    with sqlite3.connect(copy) as db:  # a real copy of the ledger, with the new user in it
+        assert db.execute("SELECT full_name FROM users WHERE username = 'bientap2'").fetchone() == ("Đỗ Thị Mới",)
 
 
 @pytest.mark.flow

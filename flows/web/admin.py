@@ -36,3 +36,28 @@ async def add(request: Request, person: Person = Depends(admin)) -> Response:
     except (UserProblem, ValueError) as exc:
         raise Refused(str(exc), 400) from None
     return RedirectResponse("/nguoi-dung?da-luu=1", status_code=303)
+
+
+@router.post("/nguoi-dung/sao-luu")
+async def backup(request: Request, person: Person = Depends(admin)) -> Response:
+    """The ledger to download: an online SQLite copy, or (any database) the commune's records as JSON lines."""
+    import datetime as dt
+
+    from fastapi.responses import FileResponse
+
+    from ..core.ledger.portable import backup_sqlite, export_lines
+
+    state = web(request)
+    form = await check_csrf(request)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = state.workspace.state_dir / "sao-luu"
+    folder.mkdir(parents=True, exist_ok=True)
+    url = state.workspace.database_url
+    if form.get("kind") == "sqlite" and url.startswith("sqlite:///"):
+        target = folder / f"ledger-{stamp}.sqlite"
+        backup_sqlite(url, str(target))
+    else:
+        target = folder / f"so-theo-doi-{stamp}.jsonl"
+        target.write_text("\n".join(export_lines(state.ledger)) + "\n", encoding="utf-8")
+    state.ledger.record_note("", person.full_name, EventKind.EDITED, {"backup": target.name})
+    return FileResponse(target, filename=target.name)

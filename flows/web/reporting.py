@@ -107,7 +107,8 @@ async def make_report(request: Request, person: Person = Depends(reporter)) -> R
     state = web(request)
     form = await check_csrf(request)
     chosen = parse_period(form.get("period", ""))
+    dated = parse_day(form["dated"]) if form.get("dated", "").strip() else None
     with state.session() as s:
-        built = build_report(s.ledger, s.plan, s.items, chosen)
+        built = build_report(s.ledger, s.plan, s.items, chosen, made_on=dated)
         write_report(built, s.workspace.output_dir / "reports", FORMATS)
     return RedirectResponse(f"/bao-cao?ky={chosen.key}", status_code=303)
