@@ -39,7 +39,6 @@ EVENTS = {
     EventKind.INBOX_ACCEPTED: "nhận từ hộp tin",
     EventKind.INBOX_DISCARDED: "bỏ tin từ hộp tin",
     EventKind.ACTIVITY_CHANGED: "sửa hoạt động",
-    EventKind.ACTIVITY_REMOVED: "xóa hoạt động",
     EventKind.USER_ADDED: "thêm người dùng",
     EventKind.VOIDED: "hủy bản ghi nhầm",
 }

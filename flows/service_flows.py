@@ -13,13 +13,14 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 from prefect import flow, get_run_logger  # noqa: E402
 
 from . import labels  # noqa: E402
+from .channels import paths  # noqa: E402
 from .core.atomic import write_atomic  # noqa: E402
 from .core.periods import parse_period  # noqa: E402
 from .core.quota import next_report, quota_status  # noqa: E402
 from .core.session import open_session  # noqa: E402
 from .core.status import Outlook  # noqa: E402
 
-QUOTA_CHECK_FILE = "reports/tinh-hinh-chi-tieu.json"
+QUOTA_CHECK_FILE = f"{paths.REPORTS}/tinh-hinh-chi-tieu.json"
 
 
 @flow(name="cchc-schedule")
@@ -93,5 +94,5 @@ def report_due(workspace_root: str, period: str | None = None) -> list[str]:
         else:  # no fixed report in the plan: the quarter so far
             chosen = parse_period(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
         built = build_report(session.ledger, session.plan, session.items, chosen)
-        target = session.workspace.output_dir / "reports"
+        target = session.workspace.output_dir / paths.REPORTS
         return [str(path) for path in write_report(built, target, FORMATS)]

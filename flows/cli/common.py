@@ -10,7 +10,6 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from .. import labels
 from ..core.errors import SourceProblem
 from ..core.plan import CommunePlan
 
@@ -50,7 +49,3 @@ def warn_problems(problems: list[SourceProblem]) -> None:
 
 def local(at: dt.datetime | None, plan: CommunePlan) -> str:
     return at.astimezone(plan.commune.tz).strftime("%d/%m/%Y %H:%M") if at else ""
-
-
-def channel_name(channel: str) -> str:
-    return labels.CHANNELS[channel]

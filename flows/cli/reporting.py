@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .. import labels
+from ..channels import paths
 from ..core.periods import parse_day, parse_period
 from ..core.quota import QuotaStatus, next_report, quota_status
 from ..core.session import open_session as session
@@ -117,7 +118,7 @@ def quota(
 
 def report(
     period: Annotated[str, typer.Option(help=PERIOD_HELP)],
-    out: Annotated[Path, typer.Option(help="Thư mục ghi các tệp báo cáo.")] = Path("output/reports"),
+    out: Annotated[Path, typer.Option(help="Thư mục ghi các tệp báo cáo.")] = Path("output") / paths.REPORTS,
     fmt: Annotated[
         str, typer.Option("--format", help="Định dạng, cách nhau bằng dấu phẩy: csv,xlsx,docx,png.")
     ] = "csv,xlsx,docx,png",

@@ -120,8 +120,8 @@ class AirLogUnreadable(CchcError):
 class LedgerUnavailable(CchcError):
     """The ledger's database could not be opened. `where` never carries a password."""
 
-    def __init__(self, where: str, problem: str, detail: str = ""):
-        self.where, self.problem, self.detail_text = where, problem, detail
+    def __init__(self, where: str, problem: str):
+        self.where, self.problem = where, problem
         super().__init__(f"{where}: {problem}")
 
 

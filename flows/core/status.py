@@ -25,7 +25,6 @@ class EventKind(StrEnum):
     INBOX_ACCEPTED = "inbox_accepted"
     INBOX_DISCARDED = "inbox_discarded"
     ACTIVITY_CHANGED = "activity_changed"
-    ACTIVITY_REMOVED = "activity_removed"
     USER_ADDED = "user_added"
     VOIDED = "voided"  # a record made by mistake: it stays, and stops counting
 

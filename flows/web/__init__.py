@@ -21,7 +21,7 @@ from ..core.errors import CchcError
 from ..core.ledger import Ledger
 from ..core.session import Session, open_session
 from ..core.status import Role
-from ..core.users import Person, authenticate, everyone
+from ..core.users import Person, authenticate
 from ..core.workspace import BUILTIN_ROOT, Workspace
 from .security import SESSION_CSRF, SESSION_USER, Refused, SignInNeeded, check_csrf, csrf_token, signed_in
 
@@ -175,7 +175,6 @@ def create_app(root: Path | str) -> FastAPI:
 
     for module in (editor, approver, operator, reporting, admin):
         app.include_router(module.router)
-    app.state.everyone = lambda: everyone(state.ledger)
     return app
 
 

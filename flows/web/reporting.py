@@ -9,6 +9,7 @@ import datetime as dt
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ..channels import paths
 from ..core.ledger.schema import Activity
 from ..core.periods import parse_day, parse_period
 from ..core.quota import next_report, quota_status
@@ -94,7 +95,7 @@ async def save_activity(request: Request, person: Person = Depends(reporter)) ->
 @router.get("/bao-cao", response_class=HTMLResponse)
 def reports_page(request: Request, person: Person = Depends(reporter)) -> HTMLResponse:
     state = web(request)
-    folder = state.workspace.output_dir / "reports"
+    folder = state.workspace.output_dir / paths.REPORTS
     made = sorted((p.name for p in folder.glob("bao-cao-cchc-*")), reverse=True) if folder.is_dir() else []
     today = dt.date.today()
     return state.page(request, "reports.html.j2", made=made, suggested=f"{today.year}-Q{(today.month - 1) // 3 + 1}")
@@ -110,5 +111,5 @@ async def make_report(request: Request, person: Person = Depends(reporter)) -> R
     dated = parse_day(form["dated"]) if form.get("dated", "").strip() else None
     with state.session() as s:
         built = build_report(s.ledger, s.plan, s.items, chosen, made_on=dated)
-        write_report(built, s.workspace.output_dir / "reports", FORMATS)
+        write_report(built, s.workspace.output_dir / paths.REPORTS, FORMATS)
     return RedirectResponse(f"/bao-cao?ky={chosen.key}", status_code=303)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 
-from fastapi import HTTPException, Request
+from fastapi import Request
 
 from ..core.status import Role
 from ..core.users import Person, find
@@ -60,8 +60,3 @@ def require(*roles: Role):  # noqa: ANN201
         return person
 
     return dependency
-
-
-def refuse_without_session(request: Request) -> None:
-    if request.session.get(SESSION_USER) is None:
-        raise HTTPException(status_code=401)

@@ -17,15 +17,15 @@ from .schema import _sqlite_pragmas
 def open_engine(url: str) -> Engine:
     try:
         engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
-    except (ImportError, ArgumentError) as exc:
-        raise LedgerUnavailable(printable(url), "driver", str(exc)) from None
+    except (ImportError, ArgumentError):
+        raise LedgerUnavailable(printable(url), "driver") from None
     if engine.dialect.name == "sqlite":
         _sqlite_pragmas(engine)
     try:
         migrate(engine)
     except (OperationalError, InterfaceError) as exc:
         engine.dispose()
-        raise LedgerUnavailable(printable(url), _diagnose(exc), printable(str(exc.orig))) from None
+        raise LedgerUnavailable(printable(url), _diagnose(exc)) from None
     return engine
 
 
