@@ -41,7 +41,7 @@ def record_sample_deliveries(ledger: Ledger, plan: CommunePlan, items: list[Item
         if (item.id, "loudspeaker") in current:
             for offset, clock in ((1, dt.time(6, 15)), (2, dt.time(17, 30))):
                 at = dt.datetime.combine(day + dt.timedelta(days=offset), clock, tz)
-                aired += ledger.mark_aired(item.id, at, DEMO_OPERATOR)[1]
+                aired += ledger.mark_aired(item.id, at, DEMO_OPERATOR, backfill=True)[1]  # a replayed past quarter
     return published, aired
 
 

@@ -11,15 +11,29 @@ import datetime as dt
 from .core import errors as e
 from .core.periods import ReportPeriod
 from .core.quota import NextReport
-from .core.status import AiringStatus, ApprovalStatus, EventKind, Outlook, PeriodKind, Role
+from .core.status import AiringStatus, ApprovalStatus, EventKind, Outlook, PeriodKind, Role, TaskStatus
 
 CHANNELS = {
     "portal": "Trang thông tin điện tử",
     "infographic": "Infographic",
     "loudspeaker": "Loa truyền thanh",
+    "social": "Mạng xã hội (Fanpage, Zalo OA)",
+    "video": "Video ngắn",
+    "newspaper": "Gửi báo, cổng thông tin tỉnh",
 }
 # what a channel makes, for "chưa có … nào được tạo"
-CHANNEL_PRODUCTS = {"portal": "bài đăng cổng thông tin", "loudspeaker": "tệp âm thanh", "infographic": "infographic"}
+CHANNEL_PRODUCTS = {
+    "portal": "bài đăng cổng thông tin",
+    "loudspeaker": "tệp âm thanh",
+    "infographic": "infographic",
+    "social": "bài đăng mạng xã hội",
+    "video": "video",
+}
+TASK_STATUS = {
+    TaskStatus.NOT_STARTED: "chưa thực hiện",
+    TaskStatus.IN_PROGRESS: "đang thực hiện",
+    TaskStatus.DONE: "đã hoàn thành",
+}
 QUOTA_PERIODS = {"month": "tháng", "quarter": "quý", "year": "năm"}
 APPROVAL = {
     ApprovalStatus.DRAFT: "chờ duyệt",
@@ -41,6 +55,8 @@ EVENTS = {
     EventKind.ACTIVITY_CHANGED: "sửa hoạt động",
     EventKind.USER_ADDED: "thêm người dùng",
     EventKind.VOIDED: "hủy bản ghi nhầm",
+    EventKind.POSTED: "đăng mạng xã hội, gửi báo",
+    EventKind.TASK: "cập nhật nhiệm vụ",
 }
 OUTLOOK = {
     Outlook.MET: "đạt",
@@ -115,6 +131,31 @@ def _time_error(exc: e.InvalidTime) -> str:
     return f"Thời gian '{exc.text}' không hợp lệ. Ví dụ đúng: '2026-03-05 06:15' hoặc '05/03/2026 06:15'."
 
 
+def _airing_refused(exc: e.AiringRefused) -> str:
+    if exc.reason == "before_audio":
+        made = exc.made.astimezone(exc.at.tzinfo) if hasattr(exc.made, "astimezone") else exc.made
+        return (
+            f"Không ghi nhận lần phát '{exc.item_id}' lúc {exc.at:%d/%m/%Y %H:%M}: khi đó chưa có tệp âm thanh "
+            f"(tệp được tạo lúc {made:%d/%m/%Y %H:%M}). Kiểm tra lại ngày giờ; nếu đây là nhật ký của buổi phát "
+            "từ trước (phát bằng tệp khác) được nhập bù, dùng thêm --ghi-bu."
+        )
+    return (
+        f"Không ghi nhận lần phát '{exc.item_id}' lúc {exc.at:%d/%m/%Y %H:%M}: thời điểm này chưa đến. "
+        "Kiểm tra lại ngày giờ (ví dụ '2026-03-05 06:15')."
+    )
+
+
+def _posting_refused(exc: e.PostingRefused) -> str:
+    what = CHANNELS.get(exc.channel, exc.channel).lower()
+    if exc.reason == "before_file":
+        made = exc.made.astimezone(exc.at.tzinfo) if hasattr(exc.made, "astimezone") else exc.made
+        return (
+            f"Không ghi nhận {what} của '{exc.item_id}' lúc {exc.at:%d/%m/%Y %H:%M}: khi đó chưa có tệp "
+            f"(tạo lúc {made:%d/%m/%Y %H:%M}). Kiểm tra lại ngày giờ, hoặc dùng --ghi-bu nếu nhập bù."
+        )
+    return f"Không ghi nhận {what} của '{exc.item_id}' lúc {exc.at:%d/%m/%Y %H:%M}: thời điểm này chưa đến."
+
+
 def _air_log_error(exc: e.AirLogUnreadable) -> str:
     if exc.columns is not None:
         return (
@@ -169,10 +210,8 @@ _ERRORS = {
     ),
     e.AirLogUnreadable: _air_log_error,
     e.LedgerUnavailable: _ledger_error,
-    e.AiringRefused: lambda x: (
-        f"Không ghi nhận lần phát '{x.item_id}' lúc {x.at:%d/%m/%Y %H:%M}: thời điểm này chưa đến. "
-        "Kiểm tra lại ngày giờ (ví dụ '2026-03-05 06:15')."
-    ),
+    e.AiringRefused: _airing_refused,
+    e.PostingRefused: _posting_refused,
 }
 
 

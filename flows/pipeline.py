@@ -20,6 +20,7 @@ from .core.atomic import sha256_file, write_atomic
 from .core.errors import CchcError, SourceProblem
 from .core.items import Item
 from .core.ledger import Delivery, DeliveryState, EventKind, ProducedFile
+from .core.plan import PRODUCED_CHANNELS
 from .core.session import Session, open_session
 from .core.status import ApprovalStatus
 
@@ -72,14 +73,19 @@ def plan_work(session: Session, only: str | None = None) -> WorkPlan:
             work.rejected.append(item)
         else:
             for channel in item.meta.channels:
+                if channel not in PRODUCED_CHANNELS:
+                    continue  # sent to the paper: nothing to make, recorded with `cchc posted`
                 job = Job.of(
                     item, channel, session.plan, slugs.get(item.id), approved_by=approval.by, recipe=recipes[channel]
                 )
-                if channel == "infographic" and live.get(item.id) not in (None, job.canonical_url):
+                if channel in POINTS_TO_POST and live.get(item.id) not in (None, job.canonical_url):
                     job = _pointing_to(job, live[item.id])
                 done = is_current(session, current.get((item.id, channel)), job)
                 (work.up_to_date if done else work.jobs).append(job)
     return work
+
+
+POINTS_TO_POST = ("infographic", "social", "video")  # their QR code or link lead to the post
 
 
 def _pointing_to(job: Job, url: str) -> Job:

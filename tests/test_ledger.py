@@ -72,11 +72,11 @@ def test_airings_count_once_per_item_and_month_in_local_time(
     for item in (first, second, third):
         ledger.record_produced(item, "loudspeaker", FILE)
     morning = dt.datetime(2026, 3, 20, 6, 15, tzinfo=tz)
-    assert ledger.mark_aired(first.id, morning, "op")[1] is True
-    assert ledger.mark_aired(first.id, morning, "op")[1] is False  # the same airing twice is kept once
-    ledger.mark_aired(first.id, morning + dt.timedelta(hours=11), "op")  # a repeat the same day
+    assert ledger.mark_aired(first.id, morning, "op", backfill=True)[1] is True
+    assert ledger.mark_aired(first.id, morning, "op", backfill=True)[1] is False  # the same airing twice is kept once
+    ledger.mark_aired(first.id, morning + dt.timedelta(hours=11), "op", backfill=True)  # a repeat the same day
     # 06:00 on 1 April in Vietnam is still 31 March in UTC: it belongs to April.
-    ledger.mark_aired(second.id, dt.datetime(2026, 4, 1, 6, 0, tzinfo=tz), "op")
+    ledger.mark_aired(second.id, dt.datetime(2026, 4, 1, 6, 0, tzinfo=tz), "op", backfill=True)
 
     def loudspeaker(period: str) -> list:
         statuses = quota_status(ledger, plan, sample_items, dt.date(2026, 3, 1), parse_period(period))
@@ -84,7 +84,7 @@ def test_airings_count_once_per_item_and_month_in_local_time(
 
     march = loudspeaker("2026-03")
     assert [(s.actual, s.required, s.met) for s in march] == [(1, 2, False)]
-    ledger.mark_aired(third.id, dt.datetime(2026, 3, 31, 17, 30, tzinfo=tz), "op")
+    ledger.mark_aired(third.id, dt.datetime(2026, 3, 31, 17, 30, tzinfo=tz), "op", backfill=True)
     march = loudspeaker("2026-03")
     assert [(s.actual, s.met) for s in march] == [(2, True)]
     assert sorted(c.item_id for c in march[0].counted) == sorted([first.id, third.id])

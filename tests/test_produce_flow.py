@@ -183,10 +183,12 @@ def test_publications_and_airings_reach_the_report(copy: Workspace, capsys: pyte
     root = ["-w", str(copy.root)]
     url = "https://binhgiang.haiphong.gov.vn/cai-cach-hanh-chinh/chi-so-sipas.html"
     assert cchc(capsys, "publish", "chi-so-sipas-hai-long", "--url", url, "--at", "2026-03-03 09:00", *root).code == 0
-    assert cchc(capsys, "aired", "chi-so-sipas-hai-long", "--at", "2026-03-04 06:15", *root).code == 0
-    run = cchc(capsys, "aired", "chi-so-sipas-hai-long", "--at", "04/03/2026 06:15", *root)
+    assert cchc(capsys, "aired", "chi-so-sipas-hai-long", "--at", "2026-03-04 06:15", "--ghi-bu", *root).code == 0
+    run = cchc(capsys, "aired", "chi-so-sipas-hai-long", "--at", "04/03/2026 06:15", "--ghi-bu", *root)
     assert "từ trước" in run.out  # the same airing, written another way, is not counted again
-    assert cchc(capsys, "aired", "huong-dan-nop-ho-so-truc-tuyen", "--at", "2026-03-05 17:30", *root).code == 0
+    assert (
+        cchc(capsys, "aired", "huong-dan-nop-ho-so-truc-tuyen", "--at", "2026-03-05 17:30", "--ghi-bu", *root).code == 0
+    )
     bad = cchc(capsys, "aired", "huong-dan-nop-ho-so-truc-tuyen", "--at", "hôm qua", *root)
     assert bad.code == 1 and "2026-03-05 06:15" in bad.err
 

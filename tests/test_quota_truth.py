@@ -11,7 +11,7 @@ from flows.core.items import Item
 from flows.core.ledger import Ledger, ProducedFile
 from flows.core.periods import parse_period
 from flows.core.plan import CommunePlan, Quota
-from flows.core.quota import quota_status
+from flows.core.quota import counted_deliveries, quota_status
 
 PAGE = ProducedFile("portal/bai-viet/x.html", "0" * 64, 10)
 TZ = dt.timezone(dt.timedelta(hours=7))
@@ -59,6 +59,25 @@ def test_an_airing_in_the_future_is_refused_and_nothing_counts(
     assert [e for e in ledger.events(item.id) if e.kind == "aired"] == []
 
 
+def test_an_airing_before_the_audio_existed_is_refused_unless_entered_as_a_backfill(
+    ledger: Ledger, plan: CommunePlan, sample_items: dict[str, Item]
+) -> None:
+    item = sample_items["van-hoa-cong-vu"]
+    ledger.record_produced(item, "loudspeaker", ProducedFile("audio/x.mp3", "0" * 64, 10, 60.0))
+    last_week = dt.datetime.now(TZ) - dt.timedelta(days=7)
+    with pytest.raises(AiringRefused) as refused:
+        ledger.mark_aired(item.id, last_week, "op")
+    assert "chưa có tệp âm thanh" in str(refused.value) and "--ghi-bu" in str(refused.value)
+    assert [e for e in ledger.events(item.id) if e.kind == "aired"] == []
+    month = parse_period(f"{last_week:%Y-%m}")
+    assert counted_deliveries(ledger, plan, month)["loudspeaker"] == []
+
+    ledger.mark_aired(item.id, last_week, "op", backfill=True)
+    (airing,) = [e for e in ledger.events(item.id) if e.kind == "aired"]
+    assert airing.details == {"backfill": True}
+    assert [c.item_id for c in counted_deliveries(ledger, plan, month)["loudspeaker"]] == [item.id]
+
+
 def test_a_wrong_airing_publication_or_activity_is_voided_and_stops_counting(
     ledger: Ledger, plan: CommunePlan, sample_items: dict[str, Item]
 ) -> None:
@@ -76,8 +95,8 @@ def test_a_wrong_airing_publication_or_activity_is_voided_and_stops_counting(
             item, "loudspeaker", ProducedFile("audio/x.mp3", "0" * 64, 10, 60.0), at=dt.datetime(2026, 1, 2, tzinfo=TZ)
         )
     first = dt.datetime(2026, 3, 4, 6, 15, tzinfo=TZ)
-    ledger.mark_aired(sipas.id, first, "op")
-    ledger.mark_aired(vneid.id, dt.datetime(2026, 3, 25, 6, 15, tzinfo=TZ), "op")
+    ledger.mark_aired(sipas.id, first, "op", backfill=True)
+    ledger.mark_aired(vneid.id, dt.datetime(2026, 3, 25, 6, 15, tzinfo=TZ), "op", backfill=True)
     published(ledger, sipas, "2026-03-03")
     _, added = ledger.add_activity("doi-thoai", dt.date(2026, 3, 20), "Đối thoại quý I", "vp", 120)
     activity = ledger.activities()[0]
@@ -106,7 +125,7 @@ def test_void_from_the_command_line_says_what_it_did(workspace, capsys: pytest.C
         item, "loudspeaker", ProducedFile("audio/x.mp3", "0" * 64, 10, 60.0), at=dt.datetime(2026, 3, 1, tzinfo=TZ)
     )
     ledger.close()
-    assert cchc(capsys, "aired", item.id, "--at", "2026-03-18 06:15", *w).code == 0
+    assert cchc(capsys, "aired", item.id, "--at", "2026-03-18 06:15", "--ghi-bu", *w).code == 0
     missing = cchc(capsys, "void", "aired", item.id, "--at", "2026-03-19 06:15", "--reason", "nhầm", *w)
     assert missing.code == 1 and "Không có lần phát nào" in missing.err
     done = cchc(capsys, "void", "aired", item.id, "--at", "2026-03-18 06:15", "--reason", "Nhập nhầm", *w)

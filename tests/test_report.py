@@ -55,7 +55,7 @@ def known(ledger: Ledger, sample_items: dict[str, Item]) -> Ledger:
         ("mttq-giam-sat-cchc", at("2026-04-01", "06:00")),
     ):
         ledger.record_produced(items[item_id], "loudspeaker", FILE, at=at("2026-01-02"))
-        ledger.mark_aired(item_id, when, "op")
+        ledger.mark_aired(item_id, when, "op", backfill=True)
     # infographic: one produced in Q1 (phvhcc); one produced in April for an item of 30 March: it counts on its
     # item's date, in Q1, not in the quarter it happened to be drawn
     ledger.record_produced(items["kich-hoat-tai-khoan-vneid"], "infographic", FILE, at=at("2026-03-24"))

@@ -135,7 +135,7 @@ def test_confirmed_airings_stay_when_an_item_is_added(tmp_path: Path, capsys: py
     root = ["-w", str(ws.root)]
     confirmed_keys = [r.key for r in schedule.runs if r.entries][:3]
     for key in confirmed_keys:
-        assert cchc(capsys, "aired", "--slot", key, *root).code == 0
+        assert cchc(capsys, "aired", "--slot", key, "--ghi-bu", *root).code == 0
     before = {r.key: [e.bulletin.item_id for e in r.entries] for r in schedule.runs if r.key in confirmed_keys}
 
     approve_and_produce(ws, ("cuoc-thi-tim-hieu-cchc",))  # one more approved item
@@ -162,11 +162,11 @@ def test_air_log_imported_from_a_loudspeaker_system(
         "van-hoa-cong-vu.mp3,hôm qua\n",
         encoding="utf-8",
     )
-    run = cchc(capsys, "aired", "--import", str(log), "-w", str(five.root))
+    run = cchc(capsys, "aired", "--import", str(log), "--ghi-bu", "-w", str(five.root))
     assert run.code == 0
     assert run.out.count("Đã ghi nhận phát thanh") == 2
     assert "dòng 4" in run.err and "khong-co" in run.err and "dòng 5" in run.err  # what was skipped, and where
-    again = cchc(capsys, "aired", "--import", str(log), "-w", str(five.root))
+    again = cchc(capsys, "aired", "--import", str(log), "--ghi-bu", "-w", str(five.root))
     assert again.out.count("từ trước") == 2  # importing the same log twice counts nothing twice
 
 

@@ -99,7 +99,10 @@ def test_the_same_airing_and_activity_from_two_ledgers_at_once_count_once(
         first.record_produced(item, "loudspeaker", FILE)
         second.record_produced(item, "loudspeaker", FILE)  # the same delivery: refreshed, not doubled
         at = dt.datetime(2026, 3, 6, 6, 15, tzinfo=dt.UTC)
-        assert first.mark_aired(item.id, at, "A")[1] and not second.mark_aired(item.id, at, "B")[1]
+        assert (
+            first.mark_aired(item.id, at, "A", backfill=True)[1]
+            and not second.mark_aired(item.id, at, "B", backfill=True)[1]
+        )
         day = dt.date(2026, 3, 20)
         assert first.add_activity("doi-thoai", day, "Đối thoại", "A")[1]
         assert not second.add_activity("doi-thoai", day, "Đối thoại", "B")[1]
@@ -234,7 +237,7 @@ def test_a_ledger_exported_and_imported_elsewhere_gives_the_same_quotas(
     for item in items[:4]:
         ledger.approve(item, "Vũ Thị Hòa")
         ledger.record_produced(item, "loudspeaker", ProducedFile(f"audio/{item.id}.mp3", "0" * 64, 10, 60.0))
-        ledger.mark_aired(item.id, dt.datetime(2026, 3, 6, 6, 15, tzinfo=dt.UTC), "Nhân viên đài")
+        ledger.mark_aired(item.id, dt.datetime(2026, 3, 6, 6, 15, tzinfo=dt.UTC), "Nhân viên đài", backfill=True)
     ledger.add_activity("doi-thoai", dt.date(2026, 3, 20), "Đối thoại quý I", "A", 120)
     ledger.close()
     dump = tmp_path / "so-theo-doi.jsonl"

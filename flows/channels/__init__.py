@@ -71,7 +71,13 @@ class Artifact:
         return [path for path in self.files if path != self.main]
 
 
-_MODULES = {"portal": "portal", "infographic": "infographic", "loudspeaker": "loudspeaker"}
+_MODULES = {
+    "portal": "portal",
+    "infographic": "infographic",
+    "loudspeaker": "loudspeaker",
+    "social": "social",
+    "video": "video",
+}
 
 
 def render(job: Job, ctx: RenderContext) -> Artifact:
@@ -86,6 +92,11 @@ RECIPES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "portal": (("commune", "units", "topics", "style"), ("templates/portal", "templates/infographic/card.yaml")),
     "infographic": (("commune", "units", "style"), ("templates/infographic", "assets")),
     "loudspeaker": (("commune", "audio"), ("content/lexicon.yaml", "assets/jingle.mp3")),
+    "social": (("commune", "units", "style", "social"), ("templates/infographic", "assets")),
+    "video": (
+        ("commune", "units", "style", "audio"),
+        ("templates/infographic", "assets", "content/lexicon.yaml"),
+    ),
 }
 
 

@@ -16,7 +16,7 @@ from ..core.workspace import BUILTIN_ROOT, Workspace
 from .layout import Rendered, load_layout
 from .layout import render as render_layout
 
-LAYOUTS = {"portrait": "portrait", "card": "card", "poster": "poster-a4"}
+LAYOUTS = {"portrait": "portrait", "card": "card", "poster": "poster-a4", "square": "square"}
 
 
 def alt_text(item: Item) -> str:

@@ -64,6 +64,7 @@ class Bulletin:
     data: bytes
     loudness: Loudness
     speech: Speech
+    cues: tuple[tuple[float, float], ...] = ()  # when each line of the script is heard (seconds)
 
 
 def speak_lines(
@@ -79,12 +80,16 @@ def speak_lines(
     rate = speech.segments[0].frame_rate if speech.segments else SAMPLE_RATE
     bell = chime(workspace, rate) if with_chime else _silence(0, rate)
     parts = [bell, _silence(400 if with_chime else 0, rate)]
+    cues = []
     for index, segment in enumerate(speech.segments):
         pause = SECTION_PAUSE_MS if index in (0, 1, len(script) - 2) else plan.audio.paragraph_pause_ms
-        parts += [to_array(segment, rate), _silence(pause, rate)]
+        start = sum(len(p) for p in parts) / rate
+        voice = to_array(segment, rate)
+        parts += [voice, _silence(pause, rate)]
+        cues.append((start, start + len(voice) / rate))
     parts.append(bell)
     mastered, loudness = master(np.concatenate(parts), rate, settings)
-    return Bulletin(encode_mp3(mastered, rate, settings, tags), loudness, speech)
+    return Bulletin(encode_mp3(mastered, rate, settings, tags), loudness, speech, tuple(cues))
 
 
 def render(job: Job, ctx: RenderContext) -> Artifact:

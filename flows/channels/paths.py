@@ -67,6 +67,23 @@ def audio_sidecar(item_id: str) -> str:
     return f"audio/{item_id}.json"
 
 
+def social_post(item_id: str) -> str:
+    """The caption, ready to paste; the images sit beside it."""
+    return f"social/{item_id}/bai-dang.txt"
+
+
+def social_image(item_id: str, name: str) -> str:
+    return f"social/{item_id}/{name}.png"
+
+
+def video(item_id: str) -> str:
+    return f"video/{item_id}.mp4"
+
+
+def video_subtitles(item_id: str) -> str:
+    return f"video/{item_id}.srt"
+
+
 def schedule_folder(month: str) -> str:
     return f"{SCHEDULES}/{month}"
 
@@ -77,4 +94,8 @@ def delivery(channel: str, item_id: str, slug: str | None = None) -> str:
         return in_site(post_page(slug or item_id))
     if channel == "infographic":
         return infographic(item_id)
+    if channel == "social":
+        return social_post(item_id)
+    if channel == "video":
+        return video(item_id)
     return audio(item_id)

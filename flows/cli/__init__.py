@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 
 from ..core.errors import CchcError, ConfigError
-from . import broadcast, items, ledger, production, reporting, web
+from . import broadcast, items, ledger, posting, production, reporting, tasks, web
 from .common import errors
 from .demo import demo
 from .vietnamese import install as _vietnamese
@@ -26,6 +26,8 @@ production.register(app)
 ledger.register(app)
 broadcast.register(app)
 reporting.register(app)
+posting.register(app)
+tasks.register(app)
 web.register(app)
 app.command()(demo)
 

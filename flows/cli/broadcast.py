@@ -14,6 +14,7 @@ from ..core.periods import parse_local_time, parse_period
 from ..core.session import open_session as session
 from ..core.status import PeriodKind
 from ..core.workspace import Workspace
+from ..labels import error_message
 from .common import WorkspaceOption, console, errors, fail, local, say
 
 
@@ -70,6 +71,10 @@ def aired(
     ] = None,
     import_: Annotated[Path | None, typer.Option("--import", help="Tệp nhật ký CSV của hệ thống loa.")] = None,
     by: Annotated[str, typer.Option("--by", help="Người xác nhận.")] = "Nhân viên đài truyền thanh",
+    backfill: Annotated[
+        bool,
+        typer.Option("--ghi-bu", help="Nhập bù nhật ký buổi phát từ trước khi có tệp âm thanh trong hệ thống."),
+    ] = False,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Xác nhận đã phát: từng bài, cả một khung giờ trong lịch, hoặc nhật ký xuất từ hệ thống loa."""
@@ -97,10 +102,12 @@ def aired(
         for airing in confirmations:
             s.item(airing.item_id)
             try:
-                _, changed = s.ledger.mark_aired(airing.item_id, airing.at, by)
+                _, changed = s.ledger.mark_aired(airing.item_id, airing.at, by, backfill=backfill)
             except AiringRefused as exc:
                 refused += 1
-                errors.print(f"[yellow]Bỏ qua[/] ({escape(airing.origin)}): {escape(str(exc))}", highlight=False)
+                errors.print(
+                    f"[yellow]Bỏ qua[/] ({escape(airing.origin)}): {escape(error_message(exc))}", highlight=False
+                )
                 continue
             state = "[green]Đã ghi nhận phát thanh[/]" if changed else "Đã ghi nhận từ trước, không ghi lại:"
             console.print(

@@ -125,6 +125,10 @@ def report(
     dated: Annotated[
         str | None, typer.Option("--dated", help="Ngày ghi trên báo cáo, ví dụ 2026-04-03 (mặc định: hôm nay).")
     ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option(help="Báo cáo của một đơn vị gửi UBND xã (mã trong units), hoặc 'tat-ca': mỗi đơn vị một bản."),
+    ] = None,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Xuất báo cáo của một kỳ (các bảng, kèm các bài và hoạt động sau mỗi con số)."""
@@ -137,11 +141,17 @@ def report(
     with session(workspace) as s:
         chosen = parse_period(period)
         target = out if out.is_absolute() else s.workspace.root / out
-        built = build_report(s.ledger, s.plan, s.items, chosen, made_on=parse_day(dated) if dated else None)
-        for path in write_report(built, target, formats):
-            console.print(f"[green]Đã xuất[/] {escape(str(path))}", highlight=False)
+        if unit is not None and unit != "tat-ca" and unit not in s.plan.unit_ids:
+            fail(f"Đơn vị '{unit}' không có trong commune.yaml; chọn một trong: {', '.join(sorted(s.plan.unit_ids))}.")
+        offices = [None] if unit is None else [u for u in s.plan.units if unit in ("tat-ca", u.id)]
+        made_on = parse_day(dated) if dated else None
         today = dt.datetime.now(s.plan.commune.tz).date()
-        console.print(quota_table(built.quotas, f"Chỉ tiêu {labels.period(chosen)}", max(today, chosen.end)))
+        for office in offices:
+            built = build_report(s.ledger, s.plan, s.items, chosen, made_on=made_on, unit=office)
+            for path in write_report(built, target, formats):
+                console.print(f"[green]Đã xuất[/] {escape(str(path))}", highlight=False)
+            title = f"Chỉ tiêu {labels.period(chosen)}" + (f" — {office.name}" if office else "")
+            console.print(quota_table(built.quotas, title, max(today, chosen.end)))
 
 
 @activity_app.command("add")

@@ -125,9 +125,18 @@ class LedgerUnavailable(CchcError):
         super().__init__(f"{where}: {problem}")
 
 
-class AiringRefused(CchcError):
-    """An airing that cannot have happened (in the future)."""
+class PostingRefused(CchcError):
+    """A posting or sending that cannot have happened: in the future, or before the file was made."""
 
-    def __init__(self, item_id: str, at: object, reason: str):
-        self.item_id, self.at, self.reason = item_id, at, reason
+    def __init__(self, item_id: str, channel: str, at: object, reason: str, made: object = None):
+        self.item_id, self.channel, self.at, self.reason, self.made = item_id, channel, at, reason, made
+        super().__init__(f"{item_id} {channel} {at}: {reason}")
+
+
+class AiringRefused(CchcError):
+    """An airing that cannot have happened: in the future ("future"), or before its audio was made
+    ("before_audio", with `made`)."""
+
+    def __init__(self, item_id: str, at: object, reason: str, made: object = None):
+        self.item_id, self.at, self.reason, self.made = item_id, at, reason, made
         super().__init__(f"{item_id} {at}: {reason}")

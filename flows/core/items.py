@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError, SourceProblem
-from .plan import CHANNELS, Channel, CommunePlan
+from .plan import Channel, CommunePlan
 from .yamlsource import LocatedYaml
 
 ITEM_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -45,9 +45,14 @@ class FrontMatter(BaseModel):
     title: str = Field(min_length=1)
     summary: str = Field(min_length=1)
     date: dt.date
-    topic: str
-    unit: str
-    channels: list[Channel] = Field(default_factory=lambda: list(CHANNELS), min_length=1)
+    # the main topic, and any others the item is also about (`topics:` alone names them all, the first main)
+    topic: str = ""
+    topics: list[str] = []
+    areas: list[str] = Field([], description="Lĩnh vực cải cách (reform_areas)")
+    unit: str  # the office in charge (cơ quan chủ trì)
+    assisting: list[str] = Field([], description="Cơ quan phối hợp")
+    # empty: the plan's `channels`
+    channels: list[Channel] = []
     facts: list[Fact] = []
     hotline: str | None = None
     source: Source | None = None
@@ -55,6 +60,16 @@ class FrontMatter(BaseModel):
     # khẩn cấp (airs at once, the next slot is pre-empted)
     priority: Literal["thuong", "uu-tien", "khan-cap"] = "thuong"
     valid_until: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _main_topic_first(self) -> FrontMatter:
+        """`topic` is the main topic and `topics` every topic, the main one first, whichever keys were used."""
+        every = list(dict.fromkeys([*([self.topic] if self.topic else []), *self.topics]))
+        if not every:
+            raise ValueError("cần 'topic' (chủ đề) hoặc 'topics' (danh sách chủ đề)")
+        object.__setattr__(self, "topic", every[0])
+        object.__setattr__(self, "topics", every)
+        return self
 
     @field_validator("hotline", mode="before")
     @classmethod
@@ -126,30 +141,25 @@ def read_item(path: Path, plan: CommunePlan) -> Item:
     except ValidationError as exc:
         raise ConfigError(source.problems_from(exc)) from exc
     problems = []
-    if meta.topic not in plan.topic_ids:
-        problems.append(
-            SourceProblem(
-                path,
-                f"chủ đề '{meta.topic}' không có trong commune.yaml (topics); "
-                f"chọn một trong: {', '.join(sorted(plan.topic_ids))}",
-                source.line_of(["topic"]),
-                "topic",
-            )
-        )
-    if meta.unit not in plan.unit_ids:
-        problems.append(
-            SourceProblem(
-                path,
-                f"đơn vị '{meta.unit}' không có trong commune.yaml (units); "
-                f"chọn một trong: {', '.join(sorted(plan.unit_ids))}",
-                source.line_of(["unit"]),
-                "unit",
-            )
-        )
+
+    def check(key: str, values: list[str], known: set[str], what: str, section: str) -> None:
+        for value in values:
+            if value not in known:
+                choices = ", ".join(sorted(known)) or f"(commune.yaml chưa có mục {section})"
+                line = source.line_of([key]) if key in source.data else source.line_of(["topics"])
+                message = f"{what} '{value}' không có trong commune.yaml ({section}); chọn một trong: {choices}"
+                problems.append(SourceProblem(path, message, line, key))
+
+    check("topic" if "topic" in source.data else "topics", meta.topics, plan.topic_ids, "chủ đề", "topics")
+    check("areas", meta.areas, plan.area_ids, "lĩnh vực cải cách", "reform_areas")
+    check("unit", [meta.unit], plan.unit_ids, "đơn vị", "units")
+    check("assisting", meta.assisting, plan.unit_ids, "đơn vị phối hợp", "units")
     if not body.strip():
         problems.append(SourceProblem(path, "nội dung bài (sau dòng '---' thứ hai) đang để trống", fm_lines + 1))
     if problems:
         raise ConfigError(problems)
+    if not meta.channels:  # the commune's usual channels
+        meta = meta.model_copy(update={"channels": list(plan.channels)})
     item_id = meta.id or path.stem
     if meta.id is None and not re.match(ITEM_ID_PATTERN, item_id):
         raise ConfigError(

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .errors import ConfigError, SourceProblem
 from .yamlsource import load_yaml_file
 
-Channel = Literal["portal", "infographic", "loudspeaker"]
-CHANNELS: tuple[Channel, ...] = ("portal", "infographic", "loudspeaker")
+Channel = Literal["portal", "infographic", "loudspeaker", "social", "video", "newspaper"]
+# every channel a delivery can count on, in report order; "newspaper" (news sent to the provincial paper or
+# portal) makes no file, it is recorded when sent
+CHANNELS: tuple[Channel, ...] = ("portal", "infographic", "loudspeaker", "social", "video", "newspaper")
+PRODUCED_CHANNELS: tuple[Channel, ...] = ("portal", "infographic", "loudspeaker", "social", "video")
+# counted when someone records where it went out (posted on a platform, sent to a paper), not when made
+RECORDED_CHANNELS: tuple[Channel, ...] = ("social", "video", "newspaper")
 Period = Literal["month", "quarter", "year"]
 
 
@@ -61,7 +67,36 @@ class Unit(Strict):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     name: str = Field(min_length=1)
     short: str | None = None
-    topics: list[str] = Field([], description="Các chủ đề (lĩnh vực cải cách) do đơn vị phụ trách")
+    topics: list[str] = Field([], description="Các chủ đề tuyên truyền do đơn vị phụ trách")
+    areas: list[str] = Field([], description="Các lĩnh vực cải cách (reform_areas) do đơn vị phụ trách")
+
+
+class ReformArea(Strict):
+    """One of the reform areas (thể chế, thủ tục hành chính, bộ máy, công vụ, tài chính công, chính quyền số):
+    what an item is about in the reform, apart from the plan's list of topics."""
+
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    name: str = Field(min_length=1)
+
+
+class Task(Strict):
+    """A row of the plan's task list (Phụ lục): the task, who leads, who assists, when, what it produces."""
+
+    id: str = Field(pattern=r"^[a-z0-9.-]+$")
+    name: str = Field(min_length=1)
+    lead: list[str] = Field(min_length=1, description="Cơ quan chủ trì (mã đơn vị)")
+    assisting: list[str] = Field([], description="Cơ quan phối hợp (mã đơn vị)")
+    assisting_text: str | None = Field(None, description="Phối hợp, khi kế hoạch ghi chung (ví dụ 'các thôn')")
+    time_frame: str = Field("Thường xuyên", description="Thời gian thực hiện, như kế hoạch ghi")
+    due: dt.date | None = Field(None, description="Hạn hoàn thành, nếu có")
+    product: str | None = Field(None, description="Hoạt động/sản phẩm")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_lead(cls, data: object) -> object:
+        if isinstance(data, dict) and isinstance(data.get("lead"), str):
+            data = {**data, "lead": [data["lead"]]}
+        return data
 
 
 class Topic(Strict):
@@ -86,10 +121,13 @@ class Quota(Strict):
     minimum: int = Field(ge=1)
     period: Period
     topic: str | None = None
+    area: str | None = Field(None, description="Chỉ tính tin, bài về lĩnh vực cải cách này")
     unit: str | None = None
     per_unit: bool = False
     units: list[str] = Field([], description="Với per_unit: chỉ các đơn vị này (để trống: mọi đơn vị)")
     own_topics: bool = False
+    # with per_unit: the rule is met when this share of the offices meets its minimum ("100% các cơ quan")
+    coverage: int | None = Field(None, ge=1, le=100, description="Tỷ lệ đơn vị phải đạt (%), báo cáo theo độ bao phủ")
     source: str | None = Field(None, description="Căn cứ trong kế hoạch")
 
     @model_validator(mode="before")
@@ -104,6 +142,12 @@ class Quota(Strict):
     def _counts_something(self) -> Quota:
         if not self.channels and not self.activity:
             raise ValueError(f"chỉ tiêu '{self.id}': ghi 'channels' (kênh), 'activity' (loại hoạt động), hoặc cả hai")
+        return self
+
+    @model_validator(mode="after")
+    def _coverage_is_per_unit(self) -> Quota:
+        if self.coverage is not None and not self.per_unit:
+            raise ValueError(f"chỉ tiêu '{self.id}': 'coverage' (độ bao phủ) cần 'per_unit: true'")
         return self
 
     @property
@@ -234,6 +278,21 @@ class Service(Strict):
     report_days_before_due: int = Field(3, ge=0, le=20, description="Xuất báo cáo quý trước hạn bao nhiêu ngày")
 
 
+class Social(Strict):
+    """Posts for the commune's fanpage and Zalo OA: the words added to every caption."""
+
+    hashtags: list[str] = Field(["#CảiCáchHànhChính"], description="Thẻ (hashtag) thêm vào mọi bài đăng")
+    platforms: list[str] = Field(
+        ["Fanpage Facebook", "Zalo OA", "YouTube", "TikTok"], description="Nơi đăng, để chọn khi ghi nhận đã đăng"
+    )
+    newspapers: list[str] = Field([], description="Báo, cổng thông tin tỉnh nhận tin, bài của xã")
+
+    @field_validator("hashtags")
+    @classmethod
+    def _hash_signs(cls, tags: list[str]) -> list[str]:
+        return ["#" + "".join(tag.lstrip("#").split()) for tag in tags]
+
+
 class Feed(Strict):
     """An RSS or Atom feed whose CCHC news lands in the approval inbox as drafts."""
 
@@ -246,9 +305,14 @@ class Feed(Strict):
 
 class CommunePlan(Strict):
     commune: Commune
+    # the channels an item goes out on when its file names none
+    channels: list[Channel] = Field(["portal", "infographic", "loudspeaker"], min_length=1)
     units: list[Unit] = Field(min_length=1)
     topics: list[Topic] = Field(min_length=1)
+    reform_areas: list[ReformArea] = []
     quotas: list[Quota] = []
+    tasks: list[Task] = []
+    social: Social = Social()
     signatory: Signatory
     audio: Audio = Audio()
     style: Style = Style()
@@ -261,7 +325,14 @@ class CommunePlan(Strict):
 
     @model_validator(mode="after")
     def _references_exist(self) -> CommunePlan:
-        for field, values in (("units", self.units), ("topics", self.topics), ("quotas", self.quotas)):
+        groups = (
+            ("units", self.units),
+            ("topics", self.topics),
+            ("reform_areas", self.reform_areas),
+            ("quotas", self.quotas),
+            ("tasks", self.tasks),
+        )
+        for field, values in groups:
             seen: set[str] = set()
             for value in values:
                 if value.id in seen:
@@ -271,10 +342,19 @@ class CommunePlan(Strict):
             for topic in unit.topics:
                 if topic not in self.topic_ids:
                     raise ValueError(f"đơn vị '{unit.id}': không có chủ đề '{topic}' trong mục topics")
+            for area in unit.areas:
+                if area not in self.area_ids:
+                    raise ValueError(f"đơn vị '{unit.id}': không có lĩnh vực '{area}' trong mục reform_areas")
+        for task in self.tasks:
+            for unit_id in (*task.lead, *task.assisting):
+                if unit_id not in self.unit_ids:
+                    raise ValueError(f"nhiệm vụ '{task.id}': không có đơn vị '{unit_id}' trong mục units")
         for quota in self.quotas:
             for kind in quota.activity_kinds:
                 if kind not in self.activity_kinds:
                     raise ValueError(f"chỉ tiêu '{quota.id}': loại hoạt động '{kind}' chưa có trong activity_kinds")
+            if quota.area and quota.area not in self.area_ids:
+                raise ValueError(f"chỉ tiêu '{quota.id}': không có lĩnh vực '{quota.area}' trong mục reform_areas")
             if quota.topic and quota.topic not in self.topic_ids:
                 raise ValueError(f"chỉ tiêu '{quota.id}': không có chủ đề '{quota.topic}' trong mục topics")
             for unit_id in quota.units:
@@ -291,6 +371,16 @@ class CommunePlan(Strict):
     @property
     def topic_ids(self) -> set[str]:
         return {t.id for t in self.topics}
+
+    @property
+    def area_ids(self) -> set[str]:
+        return {a.id for a in self.reform_areas}
+
+    @property
+    def report_channels(self) -> list[Channel]:
+        """The channels the report shows: those the commune uses and those its rules count."""
+        used = set(self.channels) | {c for q in self.quotas for c in q.channels}
+        return [c for c in CHANNELS if c in used]
 
     def unit(self, unit_id: str) -> Unit:
         return next(u for u in self.units if u.id == unit_id)

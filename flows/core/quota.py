@@ -34,6 +34,10 @@ class Counted:
     url: str | None = None
     kind: str | None = None  # the activity's kind
     attendees: int | None = None
+    topics: tuple[str, ...] = ()  # every topic of the item (the main one is `topic`)
+    areas: tuple[str, ...] = ()  # its reform areas
+    assisting: tuple[str, ...] = ()  # the offices that assisted
+    where: str | None = None  # the platform posted on, or the paper sent to
 
 
 @dataclass
@@ -42,18 +46,33 @@ class QuotaStatus:
     period: ReportPeriod
     counted: list[Counted] = field(default_factory=list)
     unit: Unit | None = None  # the office, for a rule made per office
+    # a coverage rule ("100% of offices"): one status per office; the rule counts the offices that met theirs
+    parts: list[QuotaStatus] = field(default_factory=list)
+
+    @property
+    def is_coverage(self) -> bool:
+        return self.quota.coverage is not None
 
     @property
     def label(self) -> str:
+        if self.is_coverage:
+            missing = [p.unit.name for p in self.parts if not p.met and p.unit]
+            reached = f"{self.actual}/{len(self.parts)} đơn vị đạt"
+            return f"{self.quota.name} ({reached}{'; chưa đạt: ' + ', '.join(missing) if missing else ''})"
         return f"{self.quota.name} ({self.unit.name})" if self.unit else self.quota.name
 
     @property
     def required(self) -> int:
-        """The minimum over this period: a monthly quota of 2 asks 6 of a quarter."""
+        """The minimum over this period: a monthly quota of 2 asks 6 of a quarter; for a coverage rule, the
+        number of offices that must meet theirs."""
+        if self.is_coverage:
+            return max(1, -(-len(self.parts) * (self.quota.coverage or 100) // 100))
         return self.quota.minimum * max(1, self.period.months // _QUOTA_MONTHS[self.quota.period])
 
     @property
     def actual(self) -> int:
+        if self.is_coverage:
+            return sum(1 for p in self.parts if p.met)
         return len(self.counted)
 
     @property
@@ -62,6 +81,9 @@ class QuotaStatus:
 
     @property
     def percent(self) -> int:
+        """Of the minimum; for a coverage rule, the share of offices that met theirs."""
+        if self.is_coverage:
+            return round(100 * self.actual / len(self.parts)) if self.parts else 0
         return round(100 * self.actual / self.required)
 
     def outlook(self, today: dt.date) -> Outlook:
@@ -72,6 +94,9 @@ class QuotaStatus:
             return Outlook.MISSED
         if today < self.period.start:
             return Outlook.NOT_STARTED
+        if self.is_coverage:
+            likely = sum(1 for p in self.parts if p.outlook(today) in (Outlook.MET, Outlook.ON_TRACK))
+            return Outlook.ON_TRACK if likely >= self.required else Outlook.AT_RISK
         elapsed = (today - self.period.start).days + 1
         total = (self.period.end - self.period.start).days
         return Outlook.AT_RISK if self.actual / elapsed * total < self.required else Outlook.ON_TRACK
@@ -82,13 +107,48 @@ def _local_bounds(period: ReportPeriod, plan: CommunePlan) -> tuple[dt.datetime,
     return dt.datetime.combine(period.start, dt.time(), tz), dt.datetime.combine(period.end, dt.time(), tz)
 
 
-def _facts_of(row: Delivery, items: dict[str, Item]) -> tuple[str, str | None, str | None]:
-    """Title, office and topic of the version delivered (kept in the ledger), else of the item on disk."""
-    if row.meta:
-        meta = json.loads(row.meta)
-        return meta.get("title", ""), meta.get("unit"), meta.get("topic")
-    item = items.get(row.item_id)
-    return (item.title, item.meta.unit, item.meta.topic) if item else ("", None, None)
+@dataclass(frozen=True)
+class _Facts:
+    title: str = ""
+    unit: str | None = None
+    topic: str | None = None
+    topics: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    assisting: tuple[str, ...] = ()
+
+    def counted(self, item_id: str, channel: str, at: dt.datetime, **extra: object) -> Counted:
+        return Counted(
+            item_id,
+            channel,
+            at,
+            self.title,
+            self.unit,
+            self.topic,
+            topics=self.topics or ((self.topic,) if self.topic else ()),
+            areas=self.areas,
+            assisting=self.assisting,
+            **extra,  # type: ignore[arg-type]
+        )
+
+
+def _facts(meta: dict) -> _Facts:
+    return _Facts(
+        meta.get("title", ""),
+        meta.get("unit"),
+        meta.get("topic"),
+        tuple(meta.get("topics") or ()),
+        tuple(meta.get("areas") or ()),
+        tuple(meta.get("assisting") or ()),
+    )
+
+
+def _facts_of(row: Delivery | None, item_id: str, items: dict[str, Item]) -> _Facts:
+    """Title, offices, topics and areas of the version delivered (kept in the ledger), else of the item on
+    disk."""
+    if row is not None and row.meta:
+        return _facts(json.loads(row.meta))
+    item = items.get(item_id)
+    return _facts(item.meta.model_dump(mode="json")) if item else _Facts()
 
 
 def _item_day(row: Delivery, items: dict[str, Item], plan: CommunePlan) -> dt.datetime:
@@ -112,7 +172,7 @@ def counted_deliveries(
     with ledger.session() as session:
         rows = {row.id: row for row in session.scalars(ledger.select(Delivery))}
         for row in sorted(rows.values(), key=lambda r: (r.published_at or r.produced_at, r.id)):
-            title, unit, topic = _facts_of(row, items)
+            facts = _facts_of(row, row.item_id, items)
             if (
                 row.channel == "portal"
                 and row.published_at is not None
@@ -120,25 +180,26 @@ def counted_deliveries(
                 and start <= row.published_at < end
             ):
                 found["portal"].setdefault(
-                    row.item_id, Counted(row.item_id, "portal", row.published_at, title, unit, topic, row.url)
+                    row.item_id, facts.counted(row.item_id, "portal", row.published_at, url=row.url)
                 )
             if row.channel == "infographic" and start <= (counts_at := _item_day(row, items, plan)) < end:
-                found["infographic"].setdefault(
-                    row.item_id, Counted(row.item_id, "infographic", counts_at, title, unit, topic)
-                )
-        airings = session.scalars(
+                found["infographic"].setdefault(row.item_id, facts.counted(row.item_id, "infographic", counts_at))
+        # airings, postings and sendings count on their own moment
+        events = session.scalars(
             ledger.select(Event)
-            .where(Event.kind == EventKind.AIRED, Event.at >= start, Event.at < end)
-            .order_by(Event.at)
+            .where(Event.kind.in_([EventKind.AIRED, EventKind.POSTED]), Event.at >= start, Event.at < end)
+            .order_by(Event.at, Event.id)
         )
         voided = voided_events(ledger)
-        for event in airings:
-            if event.id in voided:
+        for event in events:
+            channel = "loudspeaker" if event.kind == EventKind.AIRED else event.channel
+            if event.id in voided or channel not in found:
                 continue
-            row = rows.get(event.delivery_id)
-            title, unit, topic = _facts_of(row, items) if row else ("", None, None)
-            found["loudspeaker"].setdefault(
-                event.item_id, Counted(event.item_id, "loudspeaker", event.at, title, unit, topic)
+            facts = _facts_of(rows.get(event.delivery_id), event.item_id, items)
+            extra = event.details
+            found[channel].setdefault(
+                event.item_id,
+                facts.counted(event.item_id, channel, event.at, url=extra.get("url"), where=extra.get("where")),
             )
     return {channel: sorted(entries.values(), key=lambda c: c.at) for channel, entries in found.items()}
 
@@ -161,19 +222,29 @@ def counted_activities(ledger: Ledger, plan: CommunePlan, period: ReportPeriod) 
     ]
 
 
+def _on_own_ground(entry: Counted, unit: Unit) -> bool:
+    """About one of the office's own topics or reform areas (an office with neither: anything)."""
+    if not unit.topics and not unit.areas:
+        return True
+    return bool(set(entry.topics) & set(unit.topics) or set(entry.areas) & set(unit.areas))
+
+
 def _matches(entry: Counted, quota: Quota, unit: Unit | None, plan: CommunePlan) -> bool:
-    if quota.topic and entry.topic != quota.topic:
+    """Whether the entry counts for the rule (for `unit`, in a rule made per office). An item counts for its
+    office in charge, not for the offices that assisted; it counts for a topic or an area it names among
+    others."""
+    if quota.topic and quota.topic not in entry.topics:
+        return False
+    if quota.area and quota.area not in entry.areas:
         return False
     if quota.unit and entry.unit != quota.unit:
         return False
-    if quota.unit and quota.own_topics:
-        own_topics = plan.unit(quota.unit).topics  # a rule for one office, on its own reform areas
-        if own_topics and entry.topic not in own_topics:
-            return False
+    if quota.unit and quota.own_topics and not _on_own_ground(entry, plan.unit(quota.unit)):
+        return False
     if unit is not None:
         if entry.unit != unit.id:
             return False
-        if quota.own_topics and unit.topics and entry.topic not in unit.topics:
+        if quota.own_topics and not _on_own_ground(entry, unit):
             return False
     return True
 
@@ -209,8 +280,15 @@ def quota_status(
             pool += first.values()
         pool.sort(key=lambda c: c.at)
         chosen = [u for u in plan.units if not quota.units or u.id in quota.units]
-        for unit in chosen if quota.per_unit else [None]:
-            statuses.append(QuotaStatus(quota, own, [e for e in pool if _matches(e, quota, unit, plan)], unit))
+        per_office = [
+            QuotaStatus(quota, own, [e for e in pool if _matches(e, quota, unit, plan)], unit)
+            for unit in (chosen if quota.per_unit else [None])
+        ]
+        if quota.coverage is not None:
+            counted = sorted({id(e): e for p in per_office for e in p.counted}.values(), key=lambda c: c.at)
+            statuses.append(QuotaStatus(quota, own, counted, None, per_office))
+        else:
+            statuses += per_office
     return statuses
 
 

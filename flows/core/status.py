@@ -27,6 +27,14 @@ class EventKind(StrEnum):
     ACTIVITY_CHANGED = "activity_changed"
     USER_ADDED = "user_added"
     VOIDED = "voided"  # a record made by mistake: it stays, and stops counting
+    POSTED = "posted"  # put on a social platform, or sent to the provincial paper: counted on its channel
+    TASK = "task"  # the status of a task of the plan's list changed (item_id: "nhiem-vu-<id>")
+
+
+class TaskStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
 
 
 class DeliveryState(StrEnum):

@@ -14,7 +14,7 @@ FORMATS = ("csv", "xlsx", "docx", "png")
 
 
 def write_report(report: Report, out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
-    stem = f"bao-cao-cchc-{report.period.key}"
+    stem = report.stem
     written: list[Path] = []
     if "csv" in formats:
         for table in report.tables():

@@ -58,10 +58,9 @@ def _by_channel(report: Report) -> bytes:
     from PIL import Image, ImageDraw
 
     from ..channels.layout import font, rgb
-    from ..core.plan import CHANNELS
 
     palette = report.plan.style.palette
-    counts = [(labels.CHANNELS[c], len(report.counted[c])) for c in CHANNELS]
+    counts = [(labels.CHANNELS[c], len(report.counted[c])) for c in report.channels]
     counts.append(("Hoạt động", len(report.activities)))
     width, row_height, left = 1400, 70, 520
     image = Image.new("RGB", (width, 160 + row_height * len(counts) + 40), "white")

@@ -22,7 +22,7 @@ from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from .. import labels
-from ..core.plan import CHANNELS
+from ..core.status import TaskStatus
 from .tables import Report
 
 FONT = "Times New Roman"
@@ -194,8 +194,12 @@ def to_docx(report: Report) -> bytes:
     _columns(heading, [6.0, text_width - 6.0])
     left, right = heading.rows[0].cells
     left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(left.paragraphs[0], "ỦY BAN NHÂN DÂN", 13)
-    _para(left, f"{commune.kind} {commune.name}".upper(), 13, bold=True)
+    if report.unit is not None:  # an office reports to the commune: the commune above, the office below
+        _run(left.paragraphs[0], f"UBND {commune.kind} {commune.name}".upper(), 13)
+        _para(left, report.unit.name.upper(), 13, bold=True)
+    else:
+        _run(left.paragraphs[0], "ỦY BAN NHÂN DÂN", 13)
+        _para(left, f"{commune.kind} {commune.name}".upper(), 13, bold=True)
     _rule(left, 2.0, 6.0)
     _para(left, plan.reporting.number, 13)
     right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -212,18 +216,19 @@ def to_docx(report: Report) -> bytes:
 
     statuses = report.quotas
     met = [s for s in statuses if s.met]
-    counts = {c: len(report.counted[c]) for c in CHANNELS}
+    counts = {c: len(report.counted[c]) for c in report.channels}
     _body(
         document,
-        f"Thực hiện Kế hoạch tuyên truyền cải cách hành chính năm {period.start.year}, Ủy ban nhân dân "
-        f"{commune.full_name} báo cáo kết quả công tác tuyên truyền cải cách hành chính {labels.period(period)} "
-        "như sau:",
+        f"Thực hiện Kế hoạch tuyên truyền cải cách hành chính năm {period.start.year} của Ủy ban nhân dân "
+        f"{commune.full_name}, {report.reporter} báo cáo kết quả công tác tuyên truyền cải cách hành chính "
+        f"{labels.period(period)} như sau:",
     )
     _heading(document, "I. KẾT QUẢ THỰC HIỆN")
+    whole = "đơn vị chủ trì" if report.unit else "toàn xã"
     _body(
         document,
-        f"1. Trong kỳ, toàn xã có {len(report.items)} tin, bài về cải cách hành chính được tuyên truyền: "
-        + "; ".join(f"{labels.CHANNELS[c].lower()} {counts[c]} tin, bài" for c in CHANNELS)
+        f"1. Trong kỳ, {whole} có {len(report.items)} tin, bài về cải cách hành chính được tuyên truyền: "
+        + "; ".join(f"{labels.CHANNELS[c].lower()} {counts[c]} tin, bài" for c in report.channels)
         + ".",
     )
     if report.activities:
@@ -233,7 +238,18 @@ def to_docx(report: Report) -> bytes:
             f"2. Tổ chức {len(report.activities)} hoạt động tuyên truyền khác (hội nghị, đối thoại, cuộc thi, "
             f"cổ động trực quan) với {attendees} lượt người tham dự.",
         )
-    number = "3" if report.activities else "2"
+    number = 3 if report.activities else 2
+    if report.tasks:
+        done = [t for t in report.tasks if t.status is TaskStatus.DONE]
+        late = [t for t in report.tasks if t.late(min(report.made_on, period.end - dt.timedelta(days=1)))]
+        _body(
+            document,
+            f"{number}. Thực hiện {len(report.tasks)} nhiệm vụ theo kế hoạch: {len(done)} nhiệm vụ đã hoàn thành, "
+            f"{len(report.tasks) - len(done)} nhiệm vụ đang hoặc chưa thực hiện"
+            + (f", trong đó {len(late)} nhiệm vụ quá hạn" if late else "")
+            + "; chi tiết tại Phụ lục kèm theo.",
+        )
+        number += 1
     if statuses:
         _body(
             document,
@@ -257,12 +273,14 @@ def to_docx(report: Report) -> bytes:
             + "; ".join(f"{s.label} ({s.actual}/{s.required})" for s in missed)
             + ". Các đơn vị liên quan cần bổ sung tin, bài trong kỳ tới.",
         )
-    else:
+    elif all(s.actual > s.required for s in statuses):
         _body(document, "Các chỉ tiêu tuyên truyền trong kỳ đều đạt và vượt kế hoạch.")
+    else:
+        _body(document, "Các chỉ tiêu tuyên truyền trong kỳ đều đạt kế hoạch.")
     _body(
         document,
-        f"Trên đây là báo cáo kết quả công tác tuyên truyền cải cách hành chính {labels.period(period)} của Ủy "
-        f"ban nhân dân {commune.full_name}./.",
+        f"Trên đây là báo cáo kết quả công tác tuyên truyền cải cách hành chính {labels.period(period)} của "
+        f"{report.reporter}./.",
     )
 
     # recipients | signature
@@ -273,16 +291,23 @@ def to_docx(report: Report) -> bytes:
     recipients = left.paragraphs[0]
     recipients.alignment = WD_ALIGN_PARAGRAPH.LEFT
     _run(recipients, "Nơi nhận:", 12, bold=True, italic=True)
-    for name in plan.reporting.recipients:
+    recipients_ = (
+        [f"UBND {commune.full_name} (qua Phòng Văn hóa - Xã hội)"] if report.unit else plan.reporting.recipients
+    )
+    for name in recipients_:
         _para(left, f"- {name};", 11, align=WD_ALIGN_PARAGRAPH.LEFT)
-    _para(left, f"- {plan.reporting.filing}", 11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _para(left, "- Lưu: VT." if report.unit else f"- {plan.reporting.filing}", 11, align=WD_ALIGN_PARAGRAPH.LEFT)
     right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(right.paragraphs[0], signatory.authority.upper(), 14, bold=True)
-    _para(right, signatory.title.upper(), 14, bold=True)
-    _para(right, signatory.position.upper(), 14, bold=True)
-    for _ in range(4):
-        _para(right, "", 14)
-    _para(right, signatory.name, 14, bold=True)
+    if report.unit is not None:  # the office's head signs; the name is written by hand
+        _run(right.paragraphs[0], "THỦ TRƯỞNG ĐƠN VỊ", 14, bold=True)
+        _para(right, "(Ký, ghi rõ họ tên)", 14, italic=True)
+    else:
+        _run(right.paragraphs[0], signatory.authority.upper(), 14, bold=True)
+        _para(right, signatory.title.upper(), 14, bold=True)
+        _para(right, signatory.position.upper(), 14, bold=True)
+        for _ in range(4):
+            _para(right, "", 14)
+        _para(right, signatory.name, 14, bold=True)
 
     # appendix: the tables, landscape
     appendix = document.add_section(WD_SECTION.NEW_PAGE)
@@ -295,7 +320,7 @@ def to_docx(report: Report) -> bytes:
     _para(document, f"Kết quả tuyên truyền cải cách hành chính {labels.period(period)}", 14, bold=True)
     _para(
         document,
-        f"(Kèm theo Báo cáo {plan.reporting.number.removeprefix('Số: ')} của Ủy ban nhân dân {commune.full_name})",
+        f"(Kèm theo Báo cáo {plan.reporting.number.removeprefix('Số: ')} của {report.reporter})",
         14,
         italic=True,
         after=6,

@@ -10,8 +10,9 @@ from .. import labels
 from ..core.items import Item
 from ..core.ledger import Ledger
 from ..core.periods import ReportPeriod
-from ..core.plan import CHANNELS, CommunePlan
+from ..core.plan import CommunePlan, Unit
 from ..core.quota import Counted, QuotaStatus, counted_activities, counted_deliveries, quota_status
+from ..core.tasks import TaskState, task_states
 
 
 @dataclass
@@ -32,6 +33,21 @@ class Report:
     counted: dict[str, list[Counted]]
     activities: list[Counted]
     made_on: dt.date
+    tasks: list[TaskState] = field(default_factory=list)
+    unit: Unit | None = None  # an office's own report to the commune, else the commune's
+
+    @property
+    def channels(self) -> list[str]:
+        return self.plan.report_channels
+
+    @property
+    def stem(self) -> str:
+        return f"bao-cao-cchc-{self.unit.id + '-' if self.unit else ''}{self.period.key}"
+
+    @property
+    def reporter(self) -> str:
+        """Who reports: the office, or the commune's People's Committee."""
+        return self.unit.name if self.unit else f"Ủy ban nhân dân {self.plan.commune.full_name}"
 
     @property
     def items(self) -> list[Counted]:
@@ -51,14 +67,14 @@ class Report:
         def per(key: str, names: dict[str, str]) -> list[list[object]]:
             rows = []
             for ident, name in names.items():
-                counts = [sum(1 for c in self.counted[ch] if getattr(c, key) == ident) for ch in CHANNELS]
+                counts = [sum(1 for c in self.counted[ch] if getattr(c, key) == ident) for ch in self.channels]
                 rows.append([name, *counts, sum(1 for c in self.items if getattr(c, key) == ident)])
             return rows
 
         def totals(rows: list[list[object]]) -> list[object]:
             return ["Tổng cộng", *(sum(r[i] for r in rows) for i in range(1, len(rows[0])))] if rows else []
 
-        channel_heads = [labels.CHANNELS[c] for c in CHANNELS]
+        channel_heads = [labels.CHANNELS[c] for c in self.channels]
         rules = [
             [
                 s.label,
@@ -86,9 +102,9 @@ class Report:
                 topics.get(c.topic or "", ""),
                 units.get(c.unit or "", ""),
                 c.at.astimezone(tz).strftime("%d/%m/%Y %H:%M"),
-                c.url or "",
+                c.url or c.where or "",
             ]
-            for channel in CHANNELS
+            for channel in self.channels
             for c in self.counted[channel]
         ]
         activities = [
@@ -101,7 +117,28 @@ class Report:
             ]
             for a in self.activities
         ]
-        by_channel = [[labels.CHANNELS[c], len(self.counted[c])] for c in CHANNELS]
+        by_channel = [[labels.CHANNELS[c], len(self.counted[c])] for c in self.channels]
+        last_day = min(self.made_on, self.period.end - dt.timedelta(days=1))
+        tasks = [
+            [
+                t.task.id,
+                t.task.name,
+                "; ".join(units.get(u, u) for u in t.task.lead),
+                "; ".join([*(units.get(u, u) for u in t.task.assisting), *filter(None, [t.task.assisting_text])]),
+                t.task.time_frame + (f" (hạn {t.task.due:%d/%m/%Y})" if t.task.due else ""),
+                t.task.product or "",
+                labels.TASK_STATUS[t.status].capitalize() + (" — quá hạn" if t.late(last_day) else ""),
+                t.note,
+            ]
+            for t in self.tasks
+        ]
+        task_table = Table(
+            "nhiem-vu",
+            "Tình hình thực hiện nhiệm vụ theo kế hoạch",
+            ["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian", "Sản phẩm", "Tình trạng", "Ghi chú"],
+            tasks,
+            widths=[6, 60, 30, 30, 18, 35, 18, 30],
+        )
         return [
             Table(
                 "chi-tieu",
@@ -149,18 +186,43 @@ class Report:
                 ["Tổng cộng", len(activities), "", "", sum(a.attendees or 0 for a in self.activities)],
                 widths=[12, 40, 60, 35, 16],
             ),
+            *([task_table] if self.plan.tasks else []),
         ]
 
 
+def _for_office(statuses: list[QuotaStatus], unit: Unit) -> list[QuotaStatus]:
+    """The rules that bind one office: its own row of a rule made per office (or of a coverage rule), and the
+    rules that name it."""
+    mine = []
+    for status in statuses:
+        if status.parts:
+            mine += [p for p in status.parts if p.unit and p.unit.id == unit.id]
+        elif status.unit is not None:
+            mine += [status] if status.unit.id == unit.id else []
+        elif status.quota.unit == unit.id:
+            mine.append(status)
+    return mine
+
+
 def build_report(
-    ledger: Ledger, plan: CommunePlan, items: dict[str, Item], period: ReportPeriod, made_on: dt.date | None = None
+    ledger: Ledger,
+    plan: CommunePlan,
+    items: dict[str, Item],
+    period: ReportPeriod,
+    made_on: dt.date | None = None,
+    unit: Unit | None = None,
 ) -> Report:
+    """The commune's report for `period`, or with `unit` that office's own report to the commune (what it
+    delivered as office in charge, against its own rules and tasks)."""
     made_on = made_on or dt.datetime.now(plan.commune.tz).date()
-    return Report(
-        plan,
-        period,
-        quota_status(ledger, plan, items, period.start, period),
-        counted_deliveries(ledger, plan, period, items),
-        counted_activities(ledger, plan, period),
-        made_on,
-    )
+    statuses = quota_status(ledger, plan, items, period.start, period)
+    counted = counted_deliveries(ledger, plan, period, items)
+    activities = counted_activities(ledger, plan, period)
+    until = dt.datetime.combine(min(period.end, made_on + dt.timedelta(days=1)), dt.time(), plan.commune.tz)
+    tasks = task_states(ledger, plan, until)
+    if unit is not None:
+        statuses = _for_office(statuses, unit)
+        counted = {channel: [c for c in entries if c.unit == unit.id] for channel, entries in counted.items()}
+        activities = [a for a in activities if a.unit == unit.id]
+        tasks = [t for t in tasks if t.involves(unit.id)]
+    return Report(plan, period, statuses, counted, activities, made_on, tasks, unit)

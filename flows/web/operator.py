@@ -7,14 +7,17 @@ import datetime as dt
 import hashlib
 import tempfile
 from pathlib import Path
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request, UploadFile
+from fastapi import APIRouter, Depends, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from ..core.atomic import write_atomic
+from ..core.errors import AiringRefused
 from ..core.periods import parse_local_time, parse_period
 from ..core.status import PeriodKind, Role
 from ..core.users import Person
+from ..labels import error_message
 from . import web
 from .security import Refused, check_csrf, require
 
@@ -23,7 +26,12 @@ operator = require(Role.OPERATOR)
 
 
 @router.get("/lich-phat", response_class=HTMLResponse)
-def schedule_page(request: Request, thang: str | None = None, person: Person = Depends(operator)) -> HTMLResponse:
+def schedule_page(
+    request: Request,
+    thang: str | None = None,
+    nhap_bu: str | None = Query(None, alias="nhap-bu"),
+    person: Person = Depends(operator),
+) -> HTMLResponse:
     from ..channels.schedule import status_of
     from ..pipeline import build_schedule
 
@@ -46,6 +54,7 @@ def schedule_page(request: Request, thang: str | None = None, person: Person = D
             previous=(month.start - dt.timedelta(days=1)).strftime("%Y-%m"),
             following=month.end.strftime("%Y-%m"),
             status_of=status_of,
+            backfill=nhap_bu == "1",
         )
 
 
@@ -62,10 +71,15 @@ async def confirm(request: Request, person: Person = Depends(operator)) -> Respo
         else:
             at = parse_local_time(form.get("at", ""), s.plan.commune.tz)
             airings = [Airing(s.item(form.get("item", "")).id, at, "trang lịch phát")]
-        for airing in airings:
-            s.ledger.mark_aired(airing.item_id, airing.at, person.full_name)
-    month = (form.get("slot") or form.get("at", ""))[:7]
-    return RedirectResponse(f"/lich-phat?thang={month}&da-xac-nhan={len(airings)}", status_code=303)
+        backfill = form.get("ghi-bu") == "1"
+        month = (form.get("slot") or form.get("at", ""))[:7]
+        back = f"/lich-phat?thang={month}" + ("&nhap-bu=1" if backfill else "")
+        try:
+            for airing in airings:
+                s.ledger.mark_aired(airing.item_id, airing.at, person.full_name, backfill=backfill)
+        except AiringRefused as exc:
+            return RedirectResponse(f"{back}&{urlencode({'loi': error_message(exc)})}", status_code=303)
+    return RedirectResponse(f"{back}&da-xac-nhan={len(airings)}", status_code=303)
 
 
 @router.post("/lich-phat/huy")
@@ -86,7 +100,7 @@ async def upload_log(request: Request, file: UploadFile, person: Person = Depend
     from ..channels.schedule.airlog import read_air_log
 
     state = web(request)
-    await check_csrf(request)
+    form = await check_csrf(request)
     data = await file.read(5 * 1024 * 1024 + 1)
     if len(data) > 5 * 1024 * 1024:
         raise Refused("Tệp nhật ký lớn hơn 5 MB.", 413)
@@ -94,10 +108,16 @@ async def upload_log(request: Request, file: UploadFile, person: Person = Depend
         path = Path(folder) / Path(file.filename or "nhat-ky.csv").name
         path.write_bytes(data)
         log = read_air_log(path, s.plan, set(s.items))
+        skipped, recorded = list(log.skipped), 0
         for airing in log.airings:
-            s.ledger.mark_aired(airing.item_id, airing.at, person.full_name)
-    message = f"Đã ghi nhận {len(log.airings)} lượt phát từ {path.name}."
-    return state.page(request, "log_result.html.j2", message=message, skipped=log.skipped)
+            try:
+                s.ledger.mark_aired(airing.item_id, airing.at, person.full_name, backfill=form.get("ghi-bu") == "1")
+            except AiringRefused as exc:
+                skipped.append(f"{airing.origin}: {error_message(exc)}")
+                continue
+            recorded += 1
+    message = f"Đã ghi nhận {recorded} lượt phát từ {path.name}."
+    return state.page(request, "log_result.html.j2", message=message, skipped=skipped)
 
 
 @router.get("/thong-bao", response_class=HTMLResponse)

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Select
 
@@ -18,21 +18,20 @@ from ..items import Item
 from ..status import ApprovalStatus, DeliveryState, EventKind
 from ..text import plain_text
 from .connection import open_engine
+from .feedmemory import FeedMemory
 from .schema import (
     Activity,
     Approval,
     Base,
     Delivery,
     Event,
-    FeedEntry,
-    FeedState,
     ProducedFile,
     Slug,
     now_utc,
 )
 
 
-class Ledger:
+class Ledger(FeedMemory):
     def __init__(self, url: str, commune: str = ""):
         # One database may hold many communes (a province's Postgres); each reads and writes only its own rows.
         self.commune = commune
@@ -98,11 +97,13 @@ class Ledger:
         with self.session() as session:
             self._event(session, EventKind(kind), item_id, actor, detail=detail)
 
-    def events(self, item_id: str | None = None) -> list[Event]:
+    def events(self, item_id: str | None = None, kind: EventKind | None = None) -> list[Event]:
         with self.session() as session:
             query = self.select(Event).order_by(Event.at, Event.id)
             if item_id:
                 query = query.where(Event.item_id == item_id)
+            if kind:
+                query = query.where(Event.kind == kind)
             return list(session.scalars(query))
 
     # approval ---------------------------------------------------------------------------------------
@@ -182,33 +183,6 @@ class Ledger:
             if end is not None:
                 query = query.where(Activity.day < end)
             return list(session.scalars(query))
-
-    # feeds ------------------------------------------------------------------------------------------
-    def seen_keys(self) -> set[str]:
-        with self.session() as session:
-            return set(session.scalars(self.select(FeedEntry).with_only_columns(FeedEntry.key)))
-
-    def remember_many(self, entries: list[tuple[list[str], str | None]], feed: str) -> None:
-        """Every entry of a feed run in one transaction (one commit, not one per entry)."""
-        with self.session() as session:
-            seen = set()
-            for entry_keys, item_id in entries:
-                for key in dict.fromkeys(entry_keys):
-                    if key not in seen:
-                        seen.add(key)
-                        values = {"key": key, "feed": feed, "item_id": item_id, "seen_at": now_utc()}
-                        self._insert_new(session, FeedEntry, values)
-
-    def feed_state(self, feed: str) -> tuple[str | None, str | None]:
-        with self.session() as session:
-            row = session.scalars(self.select(FeedState).where(FeedState.feed == feed)).first()
-            return (row.etag, row.modified) if row else (None, None)
-
-    def save_feed_state(self, feed: str, etag: str | None, modified: str | None) -> None:
-        with self.session() as session:
-            self._insert_new(session, FeedState, {"feed": feed, "etag": etag, "modified": modified})
-            row = session.scalars(self.select(FeedState).where(FeedState.feed == feed)).one()
-            row.etag, row.modified = etag, modified
 
     # slugs ------------------------------------------------------------------------------------------
     def slugs(self) -> dict[str, str]:
@@ -366,14 +340,30 @@ class Ledger:
             )
             return row
 
-    def mark_aired(self, item_id: str, at: dt.datetime, actor: str) -> tuple[Delivery, bool]:
+    def first_produced(self, session: Session, item_id: str, channel: str) -> dt.datetime | None:
+        """When the item's first file on `channel` was made (from the append-only events)."""
+        return session.scalar(
+            select(func.min(Event.at)).where(
+                Event.commune == self.commune,
+                Event.kind == EventKind.PRODUCED,
+                Event.item_id == item_id,
+                Event.channel == channel,
+            )
+        )
+
+    def mark_aired(self, item_id: str, at: dt.datetime, actor: str, backfill: bool = False) -> tuple[Delivery, bool]:
         """Record one airing of the current audio. The same airing recorded twice, even by two processes at
-        once, is kept once (a unique key on the delivery and the moment)."""
+        once, is kept once (a unique key on the delivery and the moment). An airing before the audio existed
+        is refused, unless `backfill` says the log of an earlier broadcast (read from another file) is being
+        entered afterwards."""
         at_utc = at.astimezone(dt.UTC)
         if at_utc > now_utc() + dt.timedelta(minutes=10):  # a clock a little fast is no reason to refuse
             raise AiringRefused(item_id, at, "future")
         with self.session() as session:
             row = self._current(session, item_id, "loudspeaker")
+            made = self.first_produced(session, item_id, "loudspeaker") or row.produced_at
+            if not backfill and at_utc < made - dt.timedelta(minutes=1):
+                raise AiringRefused(item_id, at, "before_audio", made)
             values = {
                 "at": at_utc,
                 "kind": EventKind.AIRED.value,
@@ -382,6 +372,7 @@ class Ledger:
                 "channel": "loudspeaker",
                 "content_hash": row.version,
                 "delivery_id": row.id,
+                "detail": json.dumps({"backfill": True}) if backfill else None,
             }
             if not self._insert_new(session, Event, values):
                 return row, False

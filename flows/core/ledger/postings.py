@@ -1,0 +1,64 @@
+"""Postings: an item's social post or video put on a platform, or its news sent to the provincial paper —
+recorded by hand like an airing, counted on its channel on its own moment."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..errors import PostingRefused
+from ..items import Item
+from ..status import EventKind
+from .schema import Event, now_utc
+from .store import Ledger
+
+
+def record_posted(
+    ledger: Ledger,
+    item: Item,
+    channel: str,
+    where: str,
+    at: dt.datetime,
+    actor: str,
+    url: str | None = None,
+    backfill: bool = False,
+) -> bool:
+    """Record that the item went out on a recorded channel: its social post or video put on `where` (a
+    platform), or the news sent to `where` (a paper). Needs the file for social and video, and refuses
+    what cannot have happened (as airings); the same posting recorded twice is kept once."""
+    at_utc = at.astimezone(dt.UTC)
+    if at_utc > now_utc() + dt.timedelta(minutes=10):
+        raise PostingRefused(item.id, channel, at, "future")
+    with ledger.session() as session:
+        row = None
+        if channel != "newspaper":
+            row = ledger._current(session, item.id, channel)
+            made = ledger.first_produced(session, item.id, channel) or row.produced_at
+            if not backfill and at_utc < made - dt.timedelta(minutes=1):
+                raise PostingRefused(item.id, channel, at, "before_file", made)
+        detail = {
+            "where": where.strip(),
+            **({"url": url} if url else {}),
+            **({"backfill": True} if backfill else {}),
+        }
+        earlier = session.scalars(
+            ledger.select(Event).where(
+                Event.kind == EventKind.POSTED,
+                Event.item_id == item.id,
+                Event.channel == channel,
+                Event.at == at_utc,
+            )
+        )
+        if any(e.details.get("where") == detail["where"] for e in earlier):
+            return False
+        ledger._event(
+            session,
+            EventKind.POSTED,
+            item.id,
+            actor,
+            channel=channel,
+            content_hash=item.content_hash,
+            delivery_id=row.id if row is not None else None,
+            detail=detail,
+            at=at_utc,
+        )
+        return True
