@@ -21,6 +21,15 @@ CHANNELS = {
     "video": "Video ngắn",
     "newspaper": "Gửi báo, cổng thông tin tỉnh",
 }
+# the channel inside a sentence
+CHANNEL_TEXT = {
+    "portal": "trang thông tin điện tử",
+    "infographic": "infographic",
+    "loudspeaker": "loa truyền thanh",
+    "social": "mạng xã hội (Fanpage, Zalo OA)",
+    "video": "video ngắn",
+    "newspaper": "gửi báo, cổng thông tin tỉnh",
+}
 # what a channel makes, for "chưa có … nào được tạo"
 CHANNEL_PRODUCTS = {
     "portal": "bài đăng cổng thông tin",
@@ -146,7 +155,7 @@ def _airing_refused(exc: e.AiringRefused) -> str:
 
 
 def _posting_refused(exc: e.PostingRefused) -> str:
-    what = CHANNELS.get(exc.channel, exc.channel).lower()
+    what = CHANNEL_TEXT.get(exc.channel, exc.channel)
     if exc.reason == "before_file":
         made = exc.made.astimezone(exc.at.tzinfo) if hasattr(exc.made, "astimezone") else exc.made
         return (

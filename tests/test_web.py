@@ -252,6 +252,8 @@ def test_editor_produces_and_records_the_live_address(page, site: Workspace) -> 
     page.get_by_label("Địa chỉ bài trên cổng thông tin").fill("https://binhgiang.haiphong.gov.vn/cchc/sipas.html")
     page.get_by_role("button", name="Ghi nhận đã đăng").click()
     page.get_by_text("Đã ghi nhận đăng bài").wait_for()
+    page.goto("/bai/chi-so-sipas-hai-long/lan-toa")
+    accessible(page)
     published = [e for e in events(site, "published") if e.item_id == "chi-so-sipas-hai-long"]
     assert [(e.actor, e.details["url"]) for e in published] == [
         ("Nguyễn Văn Biên", "https://binhgiang.haiphong.gov.vn/cchc/sipas.html")
@@ -286,6 +288,8 @@ def test_reporting_officer_records_an_activity_and_exports_the_report(page, site
     sign_in(page, "baocao")
     accessible(page)
     screenshot(page, "bao-cao")
+    page.goto("/nhiem-vu")
+    accessible(page)
     page.goto("/hoat-dong")
     page.get_by_label("Loại").select_option("doi-thoai")
     page.get_by_label("Ngày").fill("2026-03-20")
@@ -374,3 +378,66 @@ def test_operator_voids_an_airing_recorded_by_mistake(page, site: Workspace) -> 
     accessible(page)
     voids = events(site, "voided")
     assert [(v.actor, v.details["reason"]) for v in voids][-1] == ("Trần Văn Loa", "Hôm đó mất điện, không phát")
+
+
+# --- the plan's tasks, postings beyond the portal, an office's own report (Canh Vinh's plan) ---------------------
+def test_tasks_postings_and_an_offices_report_in_the_web_app(tmp_path: Path) -> None:
+    import shutil
+
+    from flows.core.quota import quota_status
+
+    root = tmp_path / "canh-vinh"
+    shutil.copytree(Path(__file__).parent / "data" / "communes" / "canh-vinh" / "content", root / "content")
+    ws = Workspace.at(root)
+    plan = ws.load_plan()
+    ledger = Ledger(ws.database_url)
+    add_user(ledger, "baocao", "Lê Thị Số", Role.REPORTER, PASSWORD)
+    add_user(ledger, "bientap", "Nguyễn Văn Biên", Role.EDITOR, PASSWORD)
+    item = ws.read_items(plan).by_id()["doanh-nghiep"]
+    ledger.approve(item, plan.signatory.name)
+    ledger.record_produced(item, "social", produce_job(Job.of(item, "social", plan), RenderContext(plan, ws)))
+    ledger.close()
+    app = create_app(root)
+
+    officer = signed_in_client(app, "baocao")
+    page = officer.get("/nhiem-vu").text
+    assert "Gửi tin, bài về nội dung cải cách thủ tục hành chính" in page and "Trung tâm Phục vụ hành chính công" in page
+    saved = officer.post(
+        "/nhiem-vu",
+        data={"csrf": csrf_of(page), "task": "4.4", "status": "done", "note": "Đã đăng Fanpage", "day": "2026-05-06"},
+    )
+    assert saved.status_code == 200 and "Đã cập nhật nhiệm vụ 4.4" in saved.text
+    assert "Đã đăng Fanpage" in saved.text
+    bad = officer.post("/nhiem-vu", data={"csrf": csrf_of(page), "task": "9.9", "status": "done"})
+    assert bad.status_code == 400 and "Không có nhiệm vụ số" in bad.text and "9.9" in bad.text
+
+    editor = signed_in_client(app, "bientap")
+    outreach = editor.get("/bai/doanh-nghiep/lan-toa").text
+    assert "#CảiCáchHànhChính #GiaLai #XãCanhVinh" in outreach and "zalo-1080x1080.png" in outreach
+    token = csrf_of(outreach)
+    early = editor.post(
+        "/bai/doanh-nghiep/lan-toa",
+        data={"csrf": token, "channel": "social", "where": "Fanpage Facebook", "at": "2026-05-06 10:00"},
+    )
+    assert early.status_code == 400 and "chưa có tệp" in early.text  # the post did not exist in May
+    posted = editor.post(
+        "/bai/doanh-nghiep/lan-toa",
+        data={"csrf": token, "channel": "social", "where": "Fanpage Facebook", "at": "2026-05-06 10:00", "ghi-bu": "1"},
+    )
+    assert posted.status_code == 200 and "Fanpage Facebook" in posted.text
+    ledger = Ledger(ws.database_url)
+    try:
+        statuses = quota_status(ledger, plan, {item.id: item}, dt.date(2026, 5, 6))
+        coverage = next(s for s in statuses if s.quota.id == "linh-vuc-hang-quy")
+        assert [p.unit.id for p in coverage.parts if p.met] == ["kinh-te"]
+    finally:
+        ledger.close()
+
+    made = officer.post(
+        "/bao-cao", data={"csrf": csrf_of(officer.get("/bao-cao").text), "period": "2026-Q2", "unit": "kinh-te"}
+    )
+    assert made.status_code == 200
+    folder = ws.output_dir / "reports"
+    assert (folder / "bao-cao-cchc-kinh-te-2026-Q2.docx").is_file()
+    rows = (folder / "bao-cao-cchc-kinh-te-2026-Q2-nhiem-vu.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == 3 and "Đã hoàn thành" in rows[1] + rows[2]  # tasks 4.4 and 6, led by Phòng Kinh tế

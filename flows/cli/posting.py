@@ -53,7 +53,7 @@ def posted(
         when = parse_local_time(at, s.plan.commune.tz) if at else dt.datetime.now(s.plan.commune.tz)
         if record_posted(s.ledger, item, channel, where, when, by, url, backfill=backfill):
             console.print(
-                f"[green]Đã ghi nhận[/] {labels.CHANNELS[channel].lower()}: '{item.id}' ở {escape(where)} "
+                f"[green]Đã ghi nhận[/] {labels.CHANNEL_TEXT[channel]}: '{item.id}' ở {escape(where)} "
                 f"lúc {local(when, s.plan)}.",
                 highlight=False,
             )

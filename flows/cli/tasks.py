@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .. import labels
+from ..core.periods import parse_day
 from ..core.session import open_session as session
 from ..core.status import TaskStatus
 from ..core.tasks import set_status, task_states
@@ -58,13 +59,17 @@ def task_set(
     status: Annotated[str, typer.Option("--status", help="chua (chưa thực hiện), dang (đang thực hiện), xong.")],
     note: Annotated[str, typer.Option("--note", help="Ghi chú: kết quả, sản phẩm, lý do chậm.")] = "",
     by: Annotated[str, typer.Option("--by", help="Người cập nhật.")] = "Cán bộ Phòng VH-XH",
+    day: Annotated[str | None, typer.Option("--date", help="Tình trạng này tính từ ngày, ví dụ 2026-04-30.")] = None,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Cập nhật tình trạng một nhiệm vụ (lịch sử được giữ lại trong sổ theo dõi)."""
     if status not in STATUS_WORDS:
         fail(f"Tình trạng '{status}' không có; chọn: chua, dang hoặc xong.")
     with session(workspace) as s:
-        task = set_status(s.ledger, s.plan, task_id, STATUS_WORDS[status], by, note)
+        at = dt.datetime.combine(parse_day(day), dt.time(12), s.plan.commune.tz) if day else None
+        if at is not None and at > dt.datetime.now(s.plan.commune.tz):
+            fail("Ngày cập nhật tình trạng chưa đến; kiểm tra lại --date.")
+        task = set_status(s.ledger, s.plan, task_id, STATUS_WORDS[status], by, note, at)
         console.print(
             f"[green]Đã cập nhật[/] nhiệm vụ {task.id}: {labels.TASK_STATUS[STATUS_WORDS[status]]}.", highlight=False
         )

@@ -51,7 +51,8 @@ class QuotaStatus:
 
     @property
     def is_coverage(self) -> bool:
-        return self.quota.coverage is not None
+        """The rule's one row for all offices (each office's own row is an ordinary status)."""
+        return self.quota.coverage is not None and self.unit is None
 
     @property
     def label(self) -> str:

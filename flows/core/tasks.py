@@ -47,12 +47,22 @@ def task_states(ledger: Ledger, plan: CommunePlan, until: dt.datetime | None = N
     return [latest.get(t.id, TaskState(t)) for t in plan.tasks]
 
 
-def set_status(ledger: Ledger, plan: CommunePlan, task_id: str, status: TaskStatus, actor: str, note: str = "") -> Task:
+def set_status(
+    ledger: Ledger,
+    plan: CommunePlan,
+    task_id: str,
+    status: TaskStatus,
+    actor: str,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Task:
+    """Record the task's new status, as of `at` (default: now): a report shows each task as it stood on the
+    report's date."""
     task = next((t for t in plan.tasks if t.id == task_id), None)
     if task is None:
         known = ", ".join(t.id for t in plan.tasks) or "(commune.yaml chưa có mục tasks)"
         raise UnknownTask(f"Không có nhiệm vụ số '{task_id}' trong kế hoạch; các nhiệm vụ: {known}.")
     with ledger.session() as session:
         detail = {"status": status.value, "note": note.strip()}
-        ledger._event(session, EventKind.TASK, f"nhiem-vu-{task.id}", actor, detail=detail)
+        ledger._event(session, EventKind.TASK, f"nhiem-vu-{task.id}", actor, detail=detail, at=at)
     return task

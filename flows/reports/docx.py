@@ -219,8 +219,9 @@ def to_docx(report: Report) -> bytes:
     counts = {c: len(report.counted[c]) for c in report.channels}
     _body(
         document,
-        f"Thực hiện Kế hoạch tuyên truyền cải cách hành chính năm {period.start.year} của Ủy ban nhân dân "
-        f"{commune.full_name}, {report.reporter} báo cáo kết quả công tác tuyên truyền cải cách hành chính "
+        f"Thực hiện Kế hoạch tuyên truyền cải cách hành chính năm {period.start.year}"
+        + (f" của Ủy ban nhân dân {commune.full_name}" if report.unit else "")
+        + f", {report.reporter} báo cáo kết quả công tác tuyên truyền cải cách hành chính "
         f"{labels.period(period)} như sau:",
     )
     _heading(document, "I. KẾT QUẢ THỰC HIỆN")
@@ -228,7 +229,7 @@ def to_docx(report: Report) -> bytes:
     _body(
         document,
         f"1. Trong kỳ, {whole} có {len(report.items)} tin, bài về cải cách hành chính được tuyên truyền: "
-        + "; ".join(f"{labels.CHANNELS[c].lower()} {counts[c]} tin, bài" for c in report.channels)
+        + "; ".join(f"{labels.CHANNEL_TEXT[c]} {counts[c]} tin, bài" for c in report.channels)
         + ".",
     )
     if report.activities:
@@ -241,7 +242,7 @@ def to_docx(report: Report) -> bytes:
     number = 3 if report.activities else 2
     if report.tasks:
         done = [t for t in report.tasks if t.status is TaskStatus.DONE]
-        late = [t for t in report.tasks if t.late(min(report.made_on, period.end - dt.timedelta(days=1)))]
+        late = [t for t in report.tasks if t.late(report.as_of)]
         _body(
             document,
             f"{number}. Thực hiện {len(report.tasks)} nhiệm vụ theo kế hoạch: {len(done)} nhiệm vụ đã hoàn thành, "
@@ -270,7 +271,7 @@ def to_docx(report: Report) -> bytes:
         _body(
             document,
             "Các chỉ tiêu chưa đạt: "
-            + "; ".join(f"{s.label} ({s.actual}/{s.required})" for s in missed)
+            + "; ".join(s.label if s.is_coverage else f"{s.label} ({s.actual}/{s.required})" for s in missed)
             + ". Các đơn vị liên quan cần bổ sung tin, bài trong kỳ tới.",
         )
     elif all(s.actual > s.required for s in statuses):

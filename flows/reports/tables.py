@@ -41,6 +41,12 @@ class Report:
         return self.plan.report_channels
 
     @property
+    def as_of(self) -> dt.date:
+        """The day the tasks are shown as of: the report's date, or the period's close if that came first (a
+        task due on the period's last day and not done by its close is late)."""
+        return min(self.made_on, self.period.end)
+
+    @property
     def stem(self) -> str:
         return f"bao-cao-cchc-{self.unit.id + '-' if self.unit else ''}{self.period.key}"
 
@@ -118,7 +124,6 @@ class Report:
             for a in self.activities
         ]
         by_channel = [[labels.CHANNELS[c], len(self.counted[c])] for c in self.channels]
-        last_day = min(self.made_on, self.period.end - dt.timedelta(days=1))
         tasks = [
             [
                 t.task.id,
@@ -127,7 +132,7 @@ class Report:
                 "; ".join([*(units.get(u, u) for u in t.task.assisting), *filter(None, [t.task.assisting_text])]),
                 t.task.time_frame + (f" (hạn {t.task.due:%d/%m/%Y})" if t.task.due else ""),
                 t.task.product or "",
-                labels.TASK_STATUS[t.status].capitalize() + (" — quá hạn" if t.late(last_day) else ""),
+                labels.TASK_STATUS[t.status].capitalize() + (" — quá hạn" if t.late(self.as_of) else ""),
                 t.note,
             ]
             for t in self.tasks
@@ -161,7 +166,7 @@ class Report:
                 ["Chủ đề", *channel_heads, "Số tin, bài"],
                 by_topic,
                 totals(by_topic),
-                widths=[70, 14, 14, 14, 14],
+                widths=[70, *[14] * len(self.channels), 14],
             ),
             Table(
                 "theo-don-vi",
@@ -169,7 +174,7 @@ class Report:
                 ["Đơn vị", *channel_heads, "Số tin, bài"],
                 by_unit,
                 totals(by_unit),
-                widths=[45, 14, 14, 14, 14],
+                widths=[45, *[14] * len(self.channels), 14],
             ),
             Table(
                 "danh-sach",

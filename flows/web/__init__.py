@@ -40,6 +40,7 @@ MENU = [  # (address, words, roles that see it)
     ("/thong-bao", "Thông báo nhanh", (Role.OPERATOR,)),
     ("/chi-tieu", "Chỉ tiêu", (Role.REPORTER, Role.APPROVER)),
     ("/hoat-dong", "Hoạt động", (Role.REPORTER,)),
+    ("/nhiem-vu", "Nhiệm vụ", (Role.REPORTER, Role.APPROVER)),
     ("/bao-cao", "Báo cáo", (Role.REPORTER,)),
     ("/nguoi-dung", "Người dùng", ()),
 ]
@@ -171,9 +172,9 @@ def create_app(root: Path | str) -> FastAPI:
     def preview_file(path: str, person: Person = Depends(signed_in)) -> Response:
         return FileResponse(safe_file(state.workspace.state_dir / "xem-truoc", path))
 
-    from . import admin, approver, editor, operator, reporting
+    from . import admin, approver, editor, operator, outreach, reporting, tasks
 
-    for module in (editor, approver, operator, reporting, admin):
+    for module in (editor, outreach, approver, operator, reporting, tasks, admin):
         app.include_router(module.router)
     return app
 

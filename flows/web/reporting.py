@@ -69,7 +69,12 @@ async def save_activity(request: Request, person: Person = Depends(reporter)) ->
             title = form.get("title", "").strip()
             if not title:
                 raise Refused("Cần ghi nội dung hoạt động.", 400)
-            attendees = int(form["attendees"]) if form.get("attendees", "").strip().isdigit() else None
+            text = form.get("attendees", "").strip()
+            if text and not text.lstrip("-").isdigit():
+                raise Refused("Số người tham dự phải là một số.", 400)
+            attendees = int(text) if text else None
+            if attendees is not None and attendees < 0:
+                raise Refused("Số người tham dự không thể là số âm.", 400)
         if not form.get("id"):
             s.ledger.add_activity(kind, day, title, person.full_name, attendees, unit)
             return RedirectResponse("/hoat-dong?da-luu=1", status_code=303)
@@ -98,7 +103,10 @@ def reports_page(request: Request, person: Person = Depends(reporter)) -> HTMLRe
     folder = state.workspace.output_dir / paths.REPORTS
     made = sorted((p.name for p in folder.glob("bao-cao-cchc-*")), reverse=True) if folder.is_dir() else []
     today = dt.date.today()
-    return state.page(request, "reports.html.j2", made=made, suggested=f"{today.year}-Q{(today.month - 1) // 3 + 1}")
+    suggested = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    return state.page(
+        request, "reports.html.j2", made=made, suggested=suggested, units=state.workspace.load_plan().units
+    )
 
 
 @router.post("/bao-cao")
@@ -110,6 +118,10 @@ async def make_report(request: Request, person: Person = Depends(reporter)) -> R
     chosen = parse_period(form.get("period", ""))
     dated = parse_day(form["dated"]) if form.get("dated", "").strip() else None
     with state.session() as s:
-        built = build_report(s.ledger, s.plan, s.items, chosen, made_on=dated)
+        unit = form.get("unit") or None
+        if unit is not None and unit not in s.plan.unit_ids:
+            raise Refused(f"Không có đơn vị '{unit}'.", 400)
+        office = s.plan.unit(unit) if unit else None
+        built = build_report(s.ledger, s.plan, s.items, chosen, made_on=dated, unit=office)
         write_report(built, s.workspace.output_dir / paths.REPORTS, FORMATS)
-    return RedirectResponse(f"/bao-cao?ky={chosen.key}", status_code=303)
+    return RedirectResponse(f"/bao-cao?ky={chosen.key}" + (f"&don-vi={unit}" if unit else ""), status_code=303)

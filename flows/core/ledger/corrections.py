@@ -87,3 +87,14 @@ def void_activity(ledger: Ledger, activity_id: int, reason: str, actor: str) -> 
         if row is None or activity_id in _voided(session, ledger, "activity"):
             raise NothingToVoid(f"Không có hoạt động số {activity_id} để hủy.")
         _void(session, ledger, f"hoat-dong-{activity_id}", actor, reason, activity=activity_id)
+
+
+def void_posting(ledger: Ledger, item_id: str, event_id: int, reason: str, actor: str) -> None:
+    """A posting or sending recorded by mistake stops counting on its channel."""
+    with ledger.session() as session:
+        event = session.scalars(
+            ledger.select(Event).where(Event.id == event_id, Event.kind == EventKind.POSTED, Event.item_id == item_id)
+        ).one_or_none()
+        if event is None or event.id in _voided(session, ledger, "event"):
+            raise NothingToVoid(f"Không có lần đăng, gửi số {event_id} của bài '{item_id}' để hủy.")
+        _void(session, ledger, item_id, actor, reason, event=event.id)
