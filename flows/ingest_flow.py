@@ -10,8 +10,8 @@ os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
 from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 
-from .core.plan import Feed  # noqa: E402
 from .core.session import Session, open_session  # noqa: E402
+from .core.settings import Feed  # noqa: E402
 from .feeds import FeedResult, ingest_feed  # noqa: E402
 
 

@@ -13,8 +13,8 @@ import pytest
 
 from flows.core.items import read_item
 from flows.core.ledger import ApprovalStatus, Ledger
-from flows.core.plan import Feed
 from flows.core.session import open_session
+from flows.core.settings import Feed
 from flows.core.workspace import Workspace, init_workspace
 from flows.feeds import ingest
 

@@ -352,3 +352,25 @@ def test_a_per_office_rule_for_a_chosen_set_of_offices(
     published(ledger, sample_items["chi-so-sipas-hai-long"], "2026-03-03")
     statuses = quota_status(ledger, rules, sample_items, dt.date(2026, 3, 31), parse_period("2026-Q1"))
     assert [(s.unit.id, s.actual) for s in statuses] == [("vhxh", 1), ("kinh-te", 0)]
+
+
+def test_a_plans_rules_apply_only_while_the_plan_is_in_force(
+    ledger: Ledger, plan: CommunePlan, sample_items: dict[str, Item]
+) -> None:
+    from flows.reports import build_report
+    from flows.reports.docx import to_docx
+
+    in_2026 = plan.model_copy(update={"valid": "2026"})
+    assert quota_status(ledger, in_2026, sample_items, dt.date(2026, 3, 1), parse_period("2025-Q4")) == []
+    assert len(quota_status(ledger, in_2026, sample_items, dt.date(2026, 3, 1), parse_period("2026-Q1"))) == len(
+        quota_status(ledger, plan, sample_items, dt.date(2026, 3, 1), parse_period("2026-Q1"))
+    )
+    import io
+
+    from docx import Document
+
+    report = build_report(ledger, in_2026, sample_items, parse_period("2025-Q4"), dt.date(2026, 1, 5))
+    text = "\n".join(p.text for p in Document(io.BytesIO(to_docx(report))).paragraphs)
+    assert "ngoài thời gian hiệu lực của kế hoạch (năm 2026)" in text and "đều đạt" not in text
+    with pytest.raises(ValueError):
+        plan.model_validate({**plan.model_dump(), "valid": "năm nay"})

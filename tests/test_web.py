@@ -401,7 +401,9 @@ def test_tasks_postings_and_an_offices_report_in_the_web_app(tmp_path: Path) -> 
 
     officer = signed_in_client(app, "baocao")
     page = officer.get("/nhiem-vu").text
-    assert "Gửi tin, bài về nội dung cải cách thủ tục hành chính" in page and "Trung tâm Phục vụ hành chính công" in page
+    assert (
+        "Gửi tin, bài về nội dung cải cách thủ tục hành chính" in page and "Trung tâm Phục vụ hành chính công" in page
+    )
     saved = officer.post(
         "/nhiem-vu",
         data={"csrf": csrf_of(page), "task": "4.4", "status": "done", "note": "Đã đăng Fanpage", "day": "2026-05-06"},

@@ -254,7 +254,7 @@ def ingest(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Lấy tin CCHC từ nguồn RSS/Atom vào content/items/inbox/ làm bản nháp chờ duyệt."""
-    from ..core.plan import Feed
+    from ..core.settings import Feed
     from ..feeds import ingest as run_ingest
 
     with session(workspace) as s:

@@ -265,6 +265,8 @@ def quota_status(
             # a yearly rule in a quarterly report: shown over its own year, counted to the end of the quarter
             own = period_containing(own.start, quota.period)
             window = ReportPeriod(f"{own.key}..{window.end}", own.kind, own.start, window.end)
+        if not plan.applies_to(window.start, window.end):
+            continue  # the plan is not in force in this period: its rules do not apply
         pool: list[Counted] = []
         if quota.activity_kinds:
             if window.key not in activities:

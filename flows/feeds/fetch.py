@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from ..core.errors import FeedError
-from ..core.plan import Feed
+from ..core.settings import Feed
 from ..core.workspace import Workspace
 
 MAX_BYTES = 5 * 1024 * 1024

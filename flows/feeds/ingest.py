@@ -20,8 +20,9 @@ import yaml
 
 from ..core.atomic import write_atomic
 from ..core.errors import FeedError
-from ..core.plan import CommunePlan, Feed
+from ..core.plan import CommunePlan
 from ..core.session import Session
+from ..core.settings import Feed
 from ..core.text import nfc, plain_text
 from .fetch import fetch
 

@@ -219,7 +219,7 @@ def to_docx(report: Report) -> bytes:
     counts = {c: len(report.counted[c]) for c in report.channels}
     _body(
         document,
-        f"Thực hiện Kế hoạch tuyên truyền cải cách hành chính năm {period.start.year}"
+        f"Thực hiện Kế hoạch tuyên truyền cải cách hành chính năm {(plan.validity or period).start.year}"
         + (f" của Ủy ban nhân dân {commune.full_name}" if report.unit else "")
         + f", {report.reporter} báo cáo kết quả công tác tuyên truyền cải cách hành chính "
         f"{labels.period(period)} như sau:",
@@ -251,11 +251,23 @@ def to_docx(report: Report) -> bytes:
             + "; chi tiết tại Phụ lục kèm theo.",
         )
         number += 1
-    if statuses:
+    if plan.quotas and not plan.applies_to(period.start, period.end):
+        _body(
+            document,
+            f"{number}. Kỳ báo cáo nằm ngoài thời gian hiệu lực của kế hoạch "
+            f"({labels.period(plan.validity)}) nên các chỉ tiêu của kế hoạch không áp dụng.",
+        )
+    elif statuses:
         _body(
             document,
             f"{number}. Kết quả thực hiện chỉ tiêu: đạt {len(met)}/{len(statuses)} "
             "chỉ tiêu theo kế hoạch; chi tiết tại Phụ lục kèm theo.",
+        )
+    elif report.unit is not None and plan.quotas:
+        _body(
+            document,
+            f"{number}. Kế hoạch không giao chỉ tiêu bằng con số riêng cho đơn vị; kết quả được báo cáo theo số "
+            "tin, bài và hoạt động nêu trên, chi tiết tại Phụ lục kèm theo.",
         )
     else:
         _body(
@@ -266,7 +278,7 @@ def to_docx(report: Report) -> bytes:
     _heading(document, "II. ĐÁNH GIÁ")
     missed = [s for s in statuses if not s.met]
     if not statuses:  # never a claim that targets were met when the plan sets none
-        _body(document, "Kế hoạch không đặt chỉ tiêu bằng con số nên báo cáo không đánh giá đạt hay chưa đạt.")
+        _body(document, "Không có chỉ tiêu bằng con số cho kỳ này nên báo cáo không đánh giá đạt hay chưa đạt.")
     elif missed:
         _body(
             document,

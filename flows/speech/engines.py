@@ -28,7 +28,7 @@ from typing import Protocol
 
 from ..core.atomic import write_atomic
 from ..core.errors import CchcError
-from ..core.plan import Audio
+from ..core.settings import Audio
 from .audio import AudioSegment, decode_mp3
 
 

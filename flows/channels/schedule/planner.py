@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ...core.plan import Broadcast, CommunePlan, Slot
+from ...core.plan import CommunePlan
+from ...core.settings import Broadcast, Slot
 from ...core.status import AiringStatus
 
 PRIORITY_RANK = {"khan-cap": 0, "uu-tien": 1, "thuong": 2}
