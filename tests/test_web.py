@@ -443,3 +443,38 @@ def test_tasks_postings_and_an_offices_report_in_the_web_app(tmp_path: Path) -> 
     assert (folder / "bao-cao-cchc-kinh-te-2026-Q2.docx").is_file()
     rows = (folder / "bao-cao-cchc-kinh-te-2026-Q2-nhiem-vu.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(rows) == 3 and "Đã hoàn thành" in rows[1] + rows[2]  # tasks 4.4 and 6, led by Phòng Kinh tế
+
+
+def test_editing_an_item_keeps_what_the_form_does_not_show_and_adds_topics_and_offices(tmp_path: Path) -> None:
+    import yaml
+
+    ws = init_workspace(tmp_path / "ws")
+    ledger = Ledger(ws.database_url)
+    add_user(ledger, "bientap", "Nguyễn Văn Biên", Role.EDITOR, PASSWORD)
+    ledger.close()
+    client = signed_in_client(create_app(ws.root), "bientap")
+    page = client.get(f"/bai/{AUDIO_ITEM}").text
+    assert 'name="assisting"' in page and 'name="topics"' in page
+    path = next(ws.items_dir.rglob(f"{AUDIO_ITEM}.md"))
+    before = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+    form = {
+        "csrf": csrf_of(page),
+        "item_id": AUDIO_ITEM,
+        "title": before["title"],
+        "summary": before["summary"],
+        "date": str(before["date"]),
+        "topic": before["topic"],
+        "unit": before["unit"],
+        "topics": ["chi-so-cchc"],
+        "assisting": ["dvsnc"],
+        "channels": ["portal", "social"],
+        "body": "Nội dung đã sửa.",
+    }
+    saved = client.post("/bai/luu", data=form, follow_redirects=False)
+    assert saved.status_code == 303
+    after = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+    assert after["source"] == before["source"]  # not on the form: kept
+    assert after["topics"] == ["chi-so-cchc"] and after["assisting"] == ["dvsnc"]
+    assert after["channels"] == ["portal", "social"]
+    item = ws.read_items(ws.load_plan()).by_id()[AUDIO_ITEM]
+    assert item.meta.topics == [before["topic"], "chi-so-cchc"]

@@ -48,16 +48,25 @@ def items_page(request: Request, person: Person = Depends(editor)) -> HTMLRespon
         return state.page(request, "items.html.j2", rows=rows, problems=s.read.problems, job=state_of_job())
 
 
-def _form_values(form: dict[str, str], channels: list[str]) -> tuple[dict[str, object], str]:
+LIST_FIELDS = ("channels", "topics", "areas", "assisting")
+
+
+def _form_values(form: dict[str, str], lists: dict[str, list[str]]) -> tuple[dict[str, object], str]:
     meta: dict[str, object] = {
         "title": form.get("title", "").strip(),
         "summary": form.get("summary", "").strip(),
         "date": form.get("date", "").strip(),
         "topic": form.get("topic", ""),
         "unit": form.get("unit", ""),
-        "channels": channels,
+        "channels": lists["channels"],
         "priority": form.get("priority") or "thuong",
     }
+    others = [t for t in lists["topics"] if t != meta["topic"]]
+    if others:
+        meta["topics"] = others  # besides the main topic
+    for key in ("areas", "assisting"):
+        if lists[key]:
+            meta[key] = [v for v in lists[key] if v != meta["unit"]] if key == "assisting" else lists[key]
     for optional in ("valid_until", "hotline"):
         if form.get(optional, "").strip():
             meta[optional] = form[optional].strip()
@@ -75,7 +84,7 @@ def _errors_by_field(problem: ConfigError) -> dict[str, str]:
     found: dict[str, str] = {}
     for p in problem.problems:
         key = (p.key or "").split(".")[0] or ("body" if "nội dung" in p.message else "title")
-        found.setdefault(key if key in FIELDS or key in ("channels", "facts") else "title", p.message)
+        found.setdefault(key if key in FIELDS or key in (*LIST_FIELDS, "facts") else "title", p.message)
     return found
 
 
@@ -94,6 +103,7 @@ def edit_item(item_id: str, request: Request, person: Person = Depends(editor)) 
     with state.session() as s:
         item = s.item(item_id)
         values = item.meta.model_dump(mode="json")
+        values["topics"] = item.meta.topics[1:]  # the main one is `topic`
         values["body"] = item.body
         values["facts"] = "\n".join(f"{f.value} | {f.label}" for f in item.meta.facts)
         return state.page(request, "item_form.html.j2", plan=s.plan, values=values, item_id=item_id, errors={})
@@ -104,13 +114,18 @@ async def save_item(request: Request, person: Person = Depends(editor)) -> Respo
     state = web(request)
     form = await check_csrf(request)
     raw = await request.form()
-    channels = [c for c in raw.getlist("channels") if isinstance(c, str)]
-    meta, body = _form_values(form, channels)
+    lists = {key: [v for v in raw.getlist(key) if isinstance(v, str)] for key in LIST_FIELDS}
+    meta, body = _form_values(form, lists)
     plan = state.workspace.load_plan()
     item_id = form.get("item_id") or ""
     with state.session() as s:
         if item_id:
-            target = s.item(item_id).path
+            old = s.item(item_id)
+            target = old.path
+            for kept in ("id", "source"):  # what the form does not show is kept as the file had it
+                value = getattr(old.meta, kept)
+                if value is not None:
+                    meta[kept] = value.model_dump(exclude_none=True) if kept == "source" else value
         else:
             from slugify import slugify
 
