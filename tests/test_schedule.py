@@ -163,9 +163,12 @@ def test_air_log_imported_from_a_loudspeaker_system(
         encoding="utf-8",
     )
     run = cchc(capsys, "aired", "--import", str(log), "--ghi-bu", "-w", str(five.root))
-    assert run.code == 0
-    assert run.out.count("Đã ghi nhận phát thanh") == 2
-    assert "dòng 4" in run.err and "khong-co" in run.err and "dòng 5" in run.err  # what was skipped, and where
+    assert run.code == 1 and "Đã ghi nhận" not in run.out  # a file is taken whole or not at all
+    assert "dòng 4" in run.err and "khong-co" in run.err and "dòng 5" in run.err  # which rows, and why
+    assert "chưa có lượt phát nào" in run.err
+    log.write_text("\n".join(log.read_text(encoding="utf-8").splitlines()[:3]) + "\n", encoding="utf-8")
+    run = cchc(capsys, "aired", "--import", str(log), "--ghi-bu", "-w", str(five.root))
+    assert run.code == 0 and run.out.count("Đã ghi nhận phát thanh") == 2
     again = cchc(capsys, "aired", "--import", str(log), "--ghi-bu", "-w", str(five.root))
     assert again.out.count("từ trước") == 2  # importing the same log twice counts nothing twice
 

@@ -86,8 +86,21 @@ def aired(
             confirmations += slot_airings(s.workspace.output_dir, slot, s.plan)
         if import_:
             log = read_air_log(import_, s.plan, set(s.items))
-            for skipped in log.skipped:
-                errors.print(f"[yellow]Bỏ qua[/] {escape(skipped)}", highlight=False)
+            for row in log.not_aired:
+                errors.print(f"[yellow]Không tính[/] {escape(row)}", highlight=False)
+            refused = list(log.rejected)
+            for airing in log.airings:  # a file is taken whole or not at all: check every row first
+                try:
+                    s.ledger.check_airing(airing.item_id, airing.at, backfill)
+                except AiringRefused as exc:
+                    refused.append(f"{airing.origin}: {error_message(exc)}")
+            if refused:
+                for row in refused:
+                    errors.print(f"[red]Không đọc được[/] {escape(row)}", highlight=False)
+                fail(
+                    f"Chưa nhập tệp {import_.name}: {len(refused)} dòng không hợp lệ (liệt kê ở trên). Sửa các dòng "
+                    "đó rồi nhập lại; chưa có lượt phát nào của tệp được ghi."
+                )
             confirmations += log.airings
         if item_id or at:
             if not (item_id and at):
@@ -102,7 +115,7 @@ def aired(
         for airing in confirmations:
             s.item(airing.item_id)
             try:
-                _, changed = s.ledger.mark_aired(airing.item_id, airing.at, by, backfill=backfill)
+                _, changed = s.ledger.mark_aired(airing.item_id, airing.at, by, backfill, airing.duration_seconds)
             except AiringRefused as exc:
                 refused += 1
                 errors.print(

@@ -92,7 +92,16 @@ def period_containing(day: dt.date, kind: str) -> ReportPeriod:
     return parse_period(str(day.year))
 
 
-_TIME_PATTERNS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M:%S")
+_TIME_PATTERNS = (
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y %H:%M:%S",
+)
 
 
 def parse_local_time(text: str, tz: ZoneInfo) -> dt.datetime:

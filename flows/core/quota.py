@@ -205,6 +205,38 @@ def counted_deliveries(
     return {channel: sorted(entries.values(), key=lambda c: c.at) for channel, entries in found.items()}
 
 
+@dataclass(frozen=True)
+class Airtime:
+    """The loudspeakers' airings in one month of a period: how many, and for how long."""
+
+    month: str  # YYYY-MM
+    airings: int
+    seconds: float
+
+
+def airtime(
+    ledger: Ledger, plan: CommunePlan, period: ReportPeriod, items: dict[str, Item], unit: str | None = None
+) -> list[Airtime]:
+    """Every airing (not only each item's first) per month, with its length: the log's, else the audio's."""
+    start, end = _local_bounds(period, plan)
+    voided = voided_events(ledger)
+    months: dict[str, list[float]] = {}
+    with ledger.session() as session:
+        rows = {
+            row.id: row for row in session.scalars(ledger.select(Delivery).where(Delivery.channel == "loudspeaker"))
+        }
+        events = session.scalars(
+            ledger.select(Event).where(Event.kind == EventKind.AIRED, Event.at >= start, Event.at < end)
+        )
+        for event in events:
+            row = rows.get(event.delivery_id)
+            if event.id in voided or (unit and _facts_of(row, event.item_id, items).unit != unit):
+                continue
+            seconds = event.details.get("duration_seconds") or (row.duration_seconds if row else 0) or 0
+            months.setdefault(event.at.astimezone(plan.commune.tz).strftime("%Y-%m"), []).append(float(seconds))
+    return [Airtime(month, len(lengths), sum(lengths)) for month, lengths in sorted(months.items())]
+
+
 def counted_activities(ledger: Ledger, plan: CommunePlan, period: ReportPeriod) -> list[Counted]:
     tz = plan.commune.tz
     voided = voided_activities(ledger)

@@ -232,6 +232,13 @@ def to_docx(report: Report) -> bytes:
         + "; ".join(f"{labels.CHANNEL_TEXT[c]} {counts[c]} tin, bài" for c in report.channels)
         + ".",
     )
+    if report.airtime:
+        minutes = round(sum(a.seconds for a in report.airtime) / 60)
+        _body(
+            document,
+            f"Trên hệ thống loa truyền thanh: {sum(a.airings for a in report.airtime)} lượt phát, tổng thời lượng "
+            f"khoảng {minutes} phút.",
+        )
     if report.activities:
         attendees = sum(a.attendees or 0 for a in report.activities)
         _body(

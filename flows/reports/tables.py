@@ -11,7 +11,15 @@ from ..core.items import Item
 from ..core.ledger import Ledger
 from ..core.periods import ReportPeriod
 from ..core.plan import CommunePlan, Unit
-from ..core.quota import Counted, QuotaStatus, counted_activities, counted_deliveries, quota_status
+from ..core.quota import (
+    Airtime,
+    Counted,
+    QuotaStatus,
+    airtime,
+    counted_activities,
+    counted_deliveries,
+    quota_status,
+)
 from ..core.tasks import TaskState, task_states
 
 
@@ -35,6 +43,7 @@ class Report:
     made_on: dt.date
     tasks: list[TaskState] = field(default_factory=list)
     unit: Unit | None = None  # an office's own report to the commune, else the commune's
+    airtime: list[Airtime] = field(default_factory=list)
 
     @property
     def channels(self) -> list[str]:
@@ -192,7 +201,20 @@ class Report:
                 widths=[12, 40, 60, 35, 16],
             ),
             *([task_table] if self.plan.tasks else []),
+            *([self._airtime_table()] if "loudspeaker" in self.channels else []),
         ]
+
+    def _airtime_table(self) -> Table:
+        rows = [[f"{a.month[5:]}/{a.month[:4]}", a.airings, round(a.seconds / 60, 1)] for a in self.airtime]
+        total = ["Tổng cộng", sum(a.airings for a in self.airtime), round(sum(a.seconds for a in self.airtime) / 60, 1)]
+        return Table(
+            "thoi-luong-phat",
+            "Thời lượng phát thanh trên loa",
+            ["Tháng", "Số lượt phát", "Thời lượng (phút)"],
+            rows,
+            total,
+            widths=[20, 16, 18],
+        )
 
 
 def _for_office(statuses: list[QuotaStatus], unit: Unit) -> list[QuotaStatus]:
@@ -230,4 +252,5 @@ def build_report(
         counted = {channel: [c for c in entries if c.unit == unit.id] for channel, entries in counted.items()}
         activities = [a for a in activities if a.unit == unit.id]
         tasks = [t for t in tasks if t.involves(unit.id)]
-    return Report(plan, period, statuses, counted, activities, made_on, tasks, unit)
+    minutes = airtime(ledger, plan, period, items, unit.id if unit else None)
+    return Report(plan, period, statuses, counted, activities, made_on, tasks, unit, minutes)

@@ -108,16 +108,23 @@ async def upload_log(request: Request, file: UploadFile, person: Person = Depend
         path = Path(folder) / Path(file.filename or "nhat-ky.csv").name
         path.write_bytes(data)
         log = read_air_log(path, s.plan, set(s.items))
-        skipped, recorded = list(log.skipped), 0
-        for airing in log.airings:
+        backfill = form.get("ghi-bu") == "1"
+        refused = list(log.rejected)
+        for airing in log.airings:  # a file is taken whole or not at all
             try:
-                s.ledger.mark_aired(airing.item_id, airing.at, person.full_name, backfill=form.get("ghi-bu") == "1")
+                s.ledger.check_airing(airing.item_id, airing.at, backfill)
             except AiringRefused as exc:
-                skipped.append(f"{airing.origin}: {error_message(exc)}")
-                continue
-            recorded += 1
-    message = f"Đã ghi nhận {recorded} lượt phát từ {path.name}."
-    return state.page(request, "log_result.html.j2", message=message, skipped=skipped)
+                refused.append(f"{airing.origin}: {error_message(exc)}")
+        if refused:
+            message = (
+                f"Chưa nhập tệp {path.name}: {len(refused)} dòng không hợp lệ. Sửa các dòng dưới đây rồi nhập lại; "
+                "chưa có lượt phát nào của tệp được ghi."
+            )
+            return state.page(request, "log_result.html.j2", 422, message=message, skipped=refused + log.not_aired)
+        for airing in log.airings:
+            s.ledger.mark_aired(airing.item_id, airing.at, person.full_name, backfill, airing.duration_seconds)
+    message = f"Đã ghi nhận {len(log.airings)} lượt phát từ {path.name}."
+    return state.page(request, "log_result.html.j2", message=message, skipped=log.not_aired)
 
 
 @router.get("/thong-bao", response_class=HTMLResponse)

@@ -351,11 +351,8 @@ class Ledger(FeedMemory):
             )
         )
 
-    def mark_aired(self, item_id: str, at: dt.datetime, actor: str, backfill: bool = False) -> tuple[Delivery, bool]:
-        """Record one airing of the current audio. The same airing recorded twice, even by two processes at
-        once, is kept once (a unique key on the delivery and the moment). An airing before the audio existed
-        is refused, unless `backfill` says the log of an earlier broadcast (read from another file) is being
-        entered afterwards."""
+    def check_airing(self, item_id: str, at: dt.datetime, backfill: bool = False) -> None:
+        """Raise AiringRefused if this airing cannot have happened (before a file's airings are recorded)."""
         at_utc = at.astimezone(dt.UTC)
         if at_utc > now_utc() + dt.timedelta(minutes=10):  # a clock a little fast is no reason to refuse
             raise AiringRefused(item_id, at, "future")
@@ -364,6 +361,25 @@ class Ledger(FeedMemory):
             made = self.first_produced(session, item_id, "loudspeaker") or row.produced_at
             if not backfill and at_utc < made - dt.timedelta(minutes=1):
                 raise AiringRefused(item_id, at, "before_audio", made)
+
+    def mark_aired(
+        self,
+        item_id: str,
+        at: dt.datetime,
+        actor: str,
+        backfill: bool = False,
+        duration_seconds: float | None = None,
+    ) -> tuple[Delivery, bool]:
+        """Record one airing of the current audio. The same airing recorded twice, even by two processes at
+        once, is kept once (a unique key on the delivery and the moment). An airing before the audio existed
+        is refused, unless `backfill` says the log of an earlier broadcast (read from another file) is being
+        entered afterwards."""
+        self.check_airing(item_id, at, backfill)
+        at_utc = at.astimezone(dt.UTC)
+        with self.session() as session:
+            row = self._current(session, item_id, "loudspeaker")
+            detail: dict[str, Any] = {"backfill": True} if backfill else {}
+            detail |= {"duration_seconds": round(duration_seconds, 1)} if duration_seconds else {}
             values = {
                 "at": at_utc,
                 "kind": EventKind.AIRED.value,
@@ -372,7 +388,7 @@ class Ledger(FeedMemory):
                 "channel": "loudspeaker",
                 "content_hash": row.version,
                 "delivery_id": row.id,
-                "detail": json.dumps({"backfill": True}) if backfill else None,
+                "detail": json.dumps(detail, sort_keys=True) if detail else None,
             }
             if not self._insert_new(session, Event, values):
                 return row, False
