@@ -9,6 +9,7 @@ is left for the voice to guess at.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Callable
@@ -185,7 +186,7 @@ UPPER = "A-ZĐÀ-ỸĂÂÊÔƠƯ"
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 DOC_TYPE_WORDS = (
     "Quyết định|Kế hoạch|Nghị quyết|Chỉ thị|Thông tư|Nghị định|Công văn|Báo cáo|Thông báo|Hướng dẫn|"
-    "Luật|Văn bản|Tờ trình|Quy chế|Quy định|Thông tư liên tịch|Nghị quyết liên tịch"
+    "Luật|Văn bản|Tờ trình|Quy chế|Quy định|Thông tư liên tịch|Nghị quyết liên tịch|Đề án|Chương trình"
 )
 VIETNAMESE_SYLLABLE = re.compile(
     r"^(ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdđghklmnpqrstvx])?"
@@ -216,12 +217,9 @@ def _urls_and_emails(text: str, lexicon: Lexicon) -> str:
 
     def url(m: re.Match[str]) -> str:
         address = re.sub(r"^https?://", "", m[0])
-        hostname, _, path = address.partition("/")
-        spoken = host(hostname)
-        if path.strip("/"):
-            pieces = [host(p.replace("-", " gạch ngang ")) for p in path.split("/") if p]
-            spoken += " gạch chéo " + " gạch chéo ".join(pieces)
-        return f" {spoken} "
+        hostname = address.partition("/")[0]
+        # the host only: a path ("/p/home/dvc-tthc-thu-tuc.html") cannot be followed by ear
+        return f" {host(hostname)} "
 
     text = _sub(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text, email)
     return _sub(
@@ -244,6 +242,9 @@ def _document_references(text: str, lexicon: Lexicon) -> str:
 
     def replace(m: re.Match[str]) -> str:
         type_word, so, number, year, code = m[1], m[2], m[3], m[4], m[5]
+        if type_word and type_word.lower() == "đề án" and not so and number.startswith("0"):
+            issuers = code.split("-")
+            return f"{type_word} {read_digits(number)} của " + " ".join(issuer_name(p) for p in issuers)
         parts = code.split("-")
         doc_type = lexicon.document_types.get(parts[0])
         issuers = parts[1:] if doc_type else parts[:1]
@@ -262,7 +263,34 @@ def _document_references(text: str, lexicon: Lexicon) -> str:
     return _sub(pattern, text, replace)
 
 
+def _markup_and_comparisons(text: str) -> str:
+    """HTML never reaches the voice: tags go, entities become their characters; < and > are words."""
+    text = re.sub(r"<!--.*?-->|</?[A-Za-z][^<>]*>", " ", text, flags=re.S)
+    text = html.unescape(text)
+    text = _sub(r"Đề án\s+(0\d+)(?![\d/])", text, lambda m: f"Đề án {read_digits(m[1])}")
+    for symbol, spoken in (
+        ("≤", "không quá"),
+        ("≥", "từ"),
+        ("<=", "không quá"),
+        (">=", "từ"),
+        ("<", "dưới"),
+        (">", "trên"),
+    ):
+        text = re.sub(rf"\s*{re.escape(symbol)}\s*(?=\d)", f" {spoken} ", text)
+    return text
+
+
 def _dates_and_times(text: str) -> str:
+    # 7h30-11h30, 7:30 - 11:30: a time range is "đến", not a pause
+    clock_time = r"\d{1,2}\s*(?:[hg]\d{0,2}|:\d{2})"
+    text = re.sub(rf"(?<![\d,.])({clock_time})\s*[-–—]\s*({clock_time})(?![\d])", r"\1 đến \2", text)
+    # "8 giờ 00", "8 giờ 30": the minutes after "giờ" without the word "phút"
+    text = _sub(
+        r"(?<![\d,.])(\d{1,2})\s+giờ\s+(\d{2})(?!\s*phút)(?![\d])",
+        text,
+        lambda m: f"{m[1]}h{m[2]}" if int(m[1]) <= 24 and int(m[2]) < 60 else m[0],
+    )
+
     def full_date(m: re.Match[str]) -> str:
         day, month, year = int(m[2]), int(m[3]), int(m[4])
         if not (1 <= day <= 31 and 1 <= month <= 12):
@@ -324,6 +352,14 @@ def _phone_numbers(text: str) -> str:
             return [digits[:4], digits[4:7], digits[7:]]
         return [digits[i : i + 3] for i in range(0, len(digits), 3)]
 
+    def area_code(m: re.Match[str]) -> str:
+        rest = re.sub(r"\D", "", m[2])
+        parts = [rest[:3], rest[3:]] if len(rest) == 7 else [rest[:4], rest[4:]] if len(rest) == 8 else [rest]
+        return groups([m[1], *parts])
+
+    # (0210) 3.852.123, (0210) 3852123, 0210.3852123: the area code, then the subscriber's number
+    text = _sub(r"\((0\d{2,3})\)\s*(\d(?:[ .]?\d){5,7})(?![\d,])", text, area_code)
+    text = _sub(r"(?<![\d,.])(0\d{2,3})[ .](\d{7,8})(?![\d,])", text, area_code)
     # grouped with spaces or dots: 0225 3899 999, 0912.345.678, 1800 1096
     text = _sub(
         r"(?<![\d,.])((?:0\d{2,3}|1[89]00)(?:[ .]\d{2,4}){1,3})(?![\d,])",
@@ -434,6 +470,7 @@ def normalize(text: str, lexicon: Lexicon | None = None) -> str:
     lexicon = lexicon or builtin_lexicon()
     text = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
     for rule in (
+        _markup_and_comparisons,
         lambda t: _urls_and_emails(t, lexicon),
         lambda t: _document_references(t, lexicon),
         _dates_and_times,
