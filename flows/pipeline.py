@@ -272,6 +272,8 @@ def bulletins_to_air(session: Session) -> list:
             continue
         valid_days = session.plan.broadcast.valid_days
         last = item.meta.valid_until or item.meta.date + dt.timedelta(days=valid_days - 1)
+        if item.meta.event_date and not item.meta.valid_until:  # an invitation is stale once its day is past
+            last = min(last, item.meta.event_date)
         found.append(
             Bulletin(
                 item.id, item.title, row.path, row.duration_seconds or 0.0, item.meta.priority, item.meta.date, last

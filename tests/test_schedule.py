@@ -178,3 +178,45 @@ def test_not_enough_audio_says_why(tmp_path: Path) -> None:
     approve_and_produce(ws, FIVE[:1])
     schedule, _ = schedule_march(ws)
     assert any("cần ít nhất 2" in p and "chỉ có 1" in p for p in schedule.problems)
+
+
+def test_an_invitation_stops_airing_after_its_event_unless_told_otherwise(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "ws")
+    path = next(ws.items_dir.rglob("van-hoa-cong-vu.md"))
+    text = path.read_text(encoding="utf-8")
+    day = dt.date.fromisoformat(re.search(r"^date: (\S+)", text, re.M)[1])
+    event = day + dt.timedelta(days=2)
+    path.write_text(text.replace("---\ntitle:", f"---\nevent_date: {event}\ntitle:", 1), encoding="utf-8")
+    approve_and_produce(ws, ("van-hoa-cong-vu",))
+    schedule, _ = schedule_march(ws)
+    days = [run.day for run in schedule.airings("van-hoa-cong-vu")]
+    assert len(days) == 3 and max(days) <= event  # all before the event it invites to (else spread over 30 days)
+
+
+def test_an_emergency_goes_first_into_the_next_slot_of_every_zone() -> None:
+    from flows.channels.schedule import Bulletin, plan_month
+    from flows.core.settings import Broadcast, Slot, Zone
+
+    plan = Workspace.at(Path(__file__).resolve().parents[1]).load_plan()
+    broadcast = Broadcast(
+        zones=[Zone(id="thon-dong", name="Thôn Đông"), Zone(id="thon-tay", name="Thôn Tây")],
+        slots=[
+            Slot(id="sang-dong", name="Sáng thôn Đông", start="06:00", end="06:10", zones=["thon-dong"]),
+            Slot(id="trua-tay", name="Trưa thôn Tây", start="11:00", end="11:10", zones=["thon-tay"]),
+            Slot(id="chieu", name="Chiều toàn xã", start="17:30", end="17:40"),
+        ],
+        airings_per_item=1,
+    )
+    plan = plan.model_copy(update={"broadcast": broadcast})
+    day = dt.date(2026, 3, 10)
+    filler = [Bulletin(f"tin-{n}", f"Tin {n}", f"audio/tin-{n}.mp3", 290.0, "thuong", day, day) for n in range(4)]
+    urgent = Bulletin("khan", "Cúp điện đột xuất", "audio/khan.mp3", 120.0, "khan-cap", day, day)
+    schedule = plan_month(plan, day, day + dt.timedelta(days=1), [*filler, urgent], [])
+    runs = schedule.airings("khan")
+    assert [r.slot.id for r in runs] == ["sang-dong", "trua-tay"]  # both villages hear it in their next slot
+    assert all(r.entries[0].bulletin.item_id == "khan" for r in runs)
+    assert all(r.used(broadcast.gap_seconds) <= r.seconds for r in schedule.runs)  # nothing overfills a slot
+    fillers = [r.slot.id for r in schedule.runs for e in r.entries if e.bulletin.item_id.startswith("tin-")]
+    assert len(fillers) == 4 and fillers.count("chieu") == 2 and not schedule.problems  # the others still air
+    with pytest.raises(ValueError):
+        Broadcast(zones=broadcast.zones, slots=[Slot(id="x", name="X", start="06:00", end="06:10", zones=["sao-hoa"])])

@@ -60,6 +60,8 @@ class FrontMatter(BaseModel):
     # khẩn cấp (airs at once, the next slot is pre-empted)
     priority: Literal["thuong", "uu-tien", "khan-cap"] = "thuong"
     valid_until: dt.date | None = None
+    # the day of the event an item announces (a conference, a dialogue): it stops airing after it
+    event_date: dt.date | None = None
 
     @model_validator(mode="after")
     def _main_topic_first(self) -> FrontMatter:

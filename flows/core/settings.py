@@ -73,6 +73,7 @@ class Slot(Strict):
     start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     end: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     weekdays: list[int] = Field([1, 2, 3, 4, 5, 6, 7], description="1 = thứ Hai … 7 = Chủ nhật")
+    zones: list[str] = Field([], description="Các cụm loa phát khung giờ này (để trống: mọi cụm loa)")
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Slot:
@@ -99,6 +100,15 @@ class Broadcast(Strict):
     min_spacing_hours: float = Field(20, ge=0)
     gap_seconds: int = Field(10, ge=0, le=300)
     valid_days: int = Field(30, ge=1, le=365, description="Số ngày phát một bài, kể từ ngày của bài")
+
+    @model_validator(mode="after")
+    def _slot_zones_exist(self) -> Broadcast:
+        known = {z.id for z in self.zones}
+        for slot in self.slots:
+            for zone in slot.zones:
+                if zone not in known:
+                    raise ValueError(f"khung giờ '{slot.id}': không có cụm loa '{zone}' trong broadcast.zones")
+        return self
 
 
 class Service(Strict):

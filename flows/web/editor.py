@@ -26,7 +26,7 @@ from .security import check_csrf, require
 
 router = APIRouter()
 editor = require(Role.EDITOR)
-FIELDS = ("title", "summary", "date", "topic", "unit", "priority", "valid_until", "hotline", "body")
+FIELDS = ("title", "summary", "date", "topic", "unit", "priority", "valid_until", "event_date", "hotline", "body")
 
 
 @router.get("/bai", response_class=HTMLResponse)
@@ -67,7 +67,7 @@ def _form_values(form: dict[str, str], lists: dict[str, list[str]]) -> tuple[dic
     for key in ("areas", "assisting"):
         if lists[key]:
             meta[key] = [v for v in lists[key] if v != meta["unit"]] if key == "assisting" else lists[key]
-    for optional in ("valid_until", "hotline"):
+    for optional in ("valid_until", "event_date", "hotline"):
         if form.get(optional, "").strip():
             meta[optional] = form[optional].strip()
     facts = []

@@ -19,7 +19,7 @@ def files(schedule: Schedule, plan: CommunePlan, now: dt.datetime) -> dict[str, 
     folder = paths.schedule_folder(schedule.month)
     made = {f"{folder}/{run.key}.m3u8": m3u8(run).encode("utf-8") for run in schedule.runs if run.entries}
     table = io.StringIO()
-    csv.writer(table, lineterminator="\r\n").writerows(csv_rows(schedule, now))
+    csv.writer(table, lineterminator="\r\n").writerows(csv_rows(schedule, now, plan))
     made[f"{folder}/lich-phat.csv"] = table.getvalue().encode("utf-8-sig")
     made[f"{folder}/lich-phat.ics"] = ics(schedule, plan)
     made[f"{folder}/lich-phat.html"] = run_sheet(schedule, plan, now).encode("utf-8")

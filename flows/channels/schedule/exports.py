@@ -22,7 +22,13 @@ def m3u8(run: SlotRun) -> str:
     return "\n".join(lines) + "\n"
 
 
-def csv_rows(schedule: Schedule, now: dt.datetime) -> list[list[object]]:
+def zone_names(run: SlotRun, plan: CommunePlan) -> str:
+    names = {z.id: z.name for z in plan.broadcast.zones}
+    return ", ".join(names.get(z, z) for z in run.zones) or ", ".join(names.values())
+
+
+def csv_rows(schedule: Schedule, now: dt.datetime, plan: CommunePlan | None = None) -> list[list[object]]:
+    by_zone = plan is not None and len(plan.broadcast.zones) > 1  # a column only when zones differ
     rows: list[list[object]] = [
         [
             "Ngày",
@@ -36,6 +42,7 @@ def csv_rows(schedule: Schedule, now: dt.datetime) -> list[list[object]]:
             "Mức ưu tiên",
             "Trạng thái",
             "Ghi chú",
+            *(["Cụm loa"] if by_zone else []),
         ]
     ]
     for run in schedule.runs:
@@ -53,6 +60,7 @@ def csv_rows(schedule: Schedule, now: dt.datetime) -> list[list[object]]:
                     labels.PRIORITY[entry.bulletin.priority],
                     labels.AIRING[status_of(entry, run, now)],
                     entry.note or run.note,
+                    *([zone_names(run, plan)] if by_zone and plan else []),
                 ]
             )
     return rows
@@ -76,7 +84,7 @@ def ics(schedule: Schedule, plan: CommunePlan) -> bytes:
         event.add("dtstart", run.start)
         event.add("dtend", run.end)
         event.add("summary", f"{run.slot.name}: {len(run.entries)} tin, bài CCHC")
-        event.add("location", ", ".join(z.name for z in plan.broadcast.zones))
+        event.add("location", zone_names(run, plan))
         event.add(
             "description",
             "\n".join(
@@ -120,8 +128,9 @@ def run_sheet(schedule: Schedule, plan: CommunePlan, now: dt.datetime) -> str:
         for run in runs:
             for entry in run.entries:
                 minutes, seconds = divmod(round(entry.bulletin.duration), 60)
+                where = f"<br><small>{escape(zone_names(run, plan))}</small>" if len(plan.broadcast.zones) > 1 else ""
                 parts.append(
-                    f"<tr><td>{run.start:%H:%M}</td><td>{escape(entry.bulletin.title)}</td>"
+                    f"<tr><td>{run.start:%H:%M}{where}</td><td>{escape(entry.bulletin.title)}</td>"
                     f"<td>{minutes}:{seconds:02d}</td><td>{labels.PRIORITY[entry.bulletin.priority]}</td>"
                     f"<td>{labels.AIRING[status_of(entry, run, now)]}</td><td></td></tr>"
                 )
@@ -144,6 +153,7 @@ def as_json(schedule: Schedule, now: dt.datetime) -> str:
                     "start": run.start.isoformat(),
                     "end": run.end.isoformat(),
                     "note": run.note,
+                    "zones": list(run.zones),
                     "entries": [
                         {
                             "item": e.bulletin.item_id,

@@ -50,6 +50,7 @@ class SlotRun:
     end: dt.datetime
     entries: list[Entry] = field(default_factory=list)
     note: str = ""
+    zones: tuple[str, ...] = ()  # the loudspeaker zones this slot plays in
 
     @property
     def key(self) -> str:
@@ -85,7 +86,9 @@ def slot_runs(plan: CommunePlan, first: dt.date, end: dt.date) -> list[SlotRun]:
         for slot in sorted(plan.broadcast.slots, key=lambda s: s.start):
             if day.isoweekday() in slot.weekdays:
                 start = dt.datetime.combine(day, dt.time.fromisoformat(slot.start), tz)
-                runs.append(SlotRun(day, slot, start, dt.datetime.combine(day, dt.time.fromisoformat(slot.end), tz)))
+                finish = dt.datetime.combine(day, dt.time.fromisoformat(slot.end), tz)
+                zones = tuple(slot.zones or [z.id for z in plan.broadcast.zones])
+                runs.append(SlotRun(day, slot, start, finish, zones=zones))
         day += dt.timedelta(days=1)
     return runs
 
@@ -128,6 +131,22 @@ def plan_month(
         step = max(spacing, span / max(1, rules.airings_per_item))
         earliest = window[0].start
         first_airing = True
+        if bulletin.priority == "khan-cap":
+            # an emergency goes out at once everywhere: first in the next slot of every zone, pre-empting
+            for zone in [z.id for z in rules.zones]:
+                if any(zone in r.zones for r in placed[bulletin.item_id]):
+                    continue
+                run = next((r for r in window if zone in r.zones), None)
+                if run is None or any(e.bulletin.item_id == bulletin.item_id for e in run.entries):
+                    continue
+                _pre_empt(run, bulletin, gap)
+                if run.fits(bulletin, gap):
+                    run.entries.insert(0, Entry(bulletin, note="khẩn cấp: phát ngay ở khung giờ gần nhất"))
+                    placed[bulletin.item_id].append(run)
+                    needed -= 1
+                    first_airing = False
+            if not first_airing:
+                earliest = max(r.start for r in placed[bulletin.item_id]) + spacing
         for run in window:
             if needed <= 0:
                 break
