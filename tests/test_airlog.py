@@ -3,7 +3,6 @@ comma, semicolon or tab, UTF-8, UTF-8 with BOM, UTF-16 and windows-1258; bad row
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest

@@ -46,6 +46,18 @@ class Feeds(BaseHTTPRequestHandler):
         self.hits[self.path] = self.hits.get(self.path, 0) + 1
         if self.path == "/cham.xml":
             time.sleep(3)  # a feed that does not answer in time
+        if self.path == "/nho-giot.xml":  # answers at once, then drips a byte at a time for a minute
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.end_headers()
+            try:
+                for byte in (FEEDS / "tinh.xml").read_bytes()[:600]:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:
+                pass  # the client gave up, as it should
+            return
         if self.path not in self.files:
             self.send_error(404)
             return
@@ -179,3 +191,30 @@ def test_the_ingest_flow_takes_the_configured_feeds(tmp_path: Path, prefect_harn
     assert [len(r.drafts) for r in results] == [2, 1]
     moha = read_item(results[1].drafts[0], ws.load_plan())
     assert moha.meta.unit == "vhxh" and moha.meta.source.name == "Bộ Nội vụ"  # the feed's own office
+
+
+def test_a_dripping_server_a_device_and_a_fifo_are_cut_off(server: str, tmp_path: Path) -> None:
+    import os
+
+    ws = init_workspace(tmp_path / "ws", with_samples=False)
+    fifo = tmp_path / "ong.xml"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    found = run(
+        ws,
+        [
+            Feed(name="nho-giot", url=f"{server}/nho-giot.xml"),
+            Feed(name="zero", url="/dev/zero"),
+            Feed(name="fifo", url=str(fifo)),
+            Feed(name="ftp", url="ftp://example.vn/rss.xml"),
+            Feed(name="bo-noi-vu", url=f"{server}/bo-noi-vu.xml"),
+        ],
+        timeout=1,
+    )
+    assert time.monotonic() - started < 15  # the drip is cut off at the deadline, nothing waits on the FIFO
+    by_name = {r.feed.name: r for r in found}
+    assert "quá chậm" in str(by_name["nho-giot"].error)
+    assert "không phải một tệp thường" in str(by_name["zero"].error)
+    assert "không phải một tệp thường" in str(by_name["fifo"].error)
+    assert "http" in str(by_name["ftp"].error)
+    assert len(by_name["bo-noi-vu"].drafts) == 1  # the others still come in

@@ -32,7 +32,7 @@ PERIOD_HELP = (
 
 def say(text: str) -> None:
     """A line for the official; user text inside it is never read as markup."""
-    console.print(text, highlight=False)
+    console.print(text, highlight=False, markup=False)
 
 
 def fail(message: str, code: int = 1) -> None:

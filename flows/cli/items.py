@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from .. import labels
 from ..core.session import open_session as session
@@ -84,7 +85,11 @@ def items(
             status_text = labels.APPROVAL[approval.status] + (" · đã sửa sau khi đăng" if item.id in edited else "")
             unit = s.plan.unit(item.meta.unit)
             table.add_row(
-                item.id, item.meta.date.strftime("%d/%m/%Y"), item.title, unit.short or unit.name, status_text
+                item.id,
+                item.meta.date.strftime("%d/%m/%Y"),
+                escape(item.title),
+                escape(unit.short or unit.name),
+                status_text,
             )
         console.print(table)
         warn_problems(s.read.problems)
@@ -95,7 +100,7 @@ def show(item_id: ItemArgument, workspace: WorkspaceOption = Path(".")) -> None:
     with session(workspace) as s:
         item = s.item(item_id)
         approval = s.ledger.approval(item)
-        console.print(f"[bold]{item.title}[/]", highlight=False, markup=False)
+        console.print(Text(item.title, style="bold"), highlight=False)
         say(f"Mã: {item.id} · Tệp: {item.path.relative_to(s.workspace.root)}")
         say(
             f"Ngày: {item.meta.date:%d/%m/%Y} · Chủ đề: {s.plan.topic(item.meta.topic).name} · "
@@ -104,7 +109,7 @@ def show(item_id: ItemArgument, workspace: WorkspaceOption = Path(".")) -> None:
         say(f"Kênh: {', '.join(labels.CHANNELS[c] for c in item.meta.channels)}")
         console.print(
             f"Trạng thái: [bold]{labels.APPROVAL[approval.status]}[/]"
-            + (f" ({approval.by}, {local(approval.at, s.plan)})" if approval.by else ""),
+            + (f" ({escape(approval.by)}, {local(approval.at, s.plan)})" if approval.by else ""),
             highlight=False,
         )
         say(f"\n{item.meta.summary}\n")
@@ -117,8 +122,8 @@ def show(item_id: ItemArgument, workspace: WorkspaceOption = Path(".")) -> None:
                 local(event.at, s.plan),
                 labels.EVENTS.get(event.kind, event.kind),
                 labels.CHANNELS.get(event.channel or "", ""),
-                event.actor,
-                str(detail),
+                escape(event.actor),
+                escape(str(detail)),
             )
         console.print(table)
 
@@ -150,4 +155,4 @@ def reject(
     with session(workspace) as s:
         item = s.item(item_id)
         s.ledger.reject(item, by, reason)
-        console.print(f"[yellow]Đã trả lại[/] '{item.id}' ({by}): {reason}", highlight=False)
+        console.print(f"[yellow]Đã trả lại[/] '{item.id}' ({escape(by)}): {escape(reason)}", highlight=False)

@@ -5,6 +5,39 @@ from __future__ import annotations
 
 HELP_OPTION = "Hiện hướng dẫn này rồi thoát."
 USAGE = "Cách dùng: "
+# Click's error sentences, which Typer writes as English literals
+ERRORS = (
+    (r"No such option: (\S+)", r"Không có tùy chọn \1."),
+    (r"\s*Did you mean (.+)\?", r" Có phải ý bạn là \1?"),
+    (r"\(Possible options: (.+)\)", r"(Các tùy chọn gần giống: \1)"),
+    (r"No such command '(.+?)'\.?", r"Không có lệnh '\1'."),
+    (r"Missing option '(.+?)'\.?", r"Thiếu tùy chọn '\1'."),
+    (r"Missing argument '(.+?)'\.?", r"Thiếu tham số '\1'."),
+    (r"Missing parameter: (\S+)", r"Thiếu tham số \1."),
+    (r"Got unexpected extra argument(?:\(s\)|s)? \((.*)\)", r"Thừa tham số: \1."),
+    (r"Option '(.+?)' requires an argument\.", r"Tùy chọn '\1' cần một giá trị."),
+    (r"Invalid value for (.+?): ", r"Giá trị không hợp lệ cho \1: "),
+    (r"Invalid value: ", r"Giá trị không hợp lệ: "),
+    (r"'(.*?)' is not a valid integer( range)?\.", r"'\1' không phải số nguyên."),
+    (r"'(.*?)' is not a valid float( range)?\.", r"'\1' không phải số."),
+    (r"(.+?) is not in the range (.+)\.", r"\1 không nằm trong khoảng \2."),
+    (r"'(.*?)' is not one of (.+)\.", r"'\1' không phải một trong \2."),
+    (r"Path '(.+?)' does not exist\.", r"Không có đường dẫn '\1'."),
+    (r"Input should be a valid integer.*", "phải là một số nguyên."),
+    (r"Input should be a valid number.*", "phải là một số."),
+    (r"Input should be a valid boolean.*", "phải là có hoặc không."),
+    (r"Input should be greater than or equal to (\S+)", r"phải từ \1 trở lên"),
+    (r"Input should be less than or equal to (\S+)", r"không được lớn hơn \1"),
+    (r"Input should be greater than (\S+)", r"phải lớn hơn \1"),
+)
+
+
+def vietnamese_error(message: str) -> str:
+    import re
+
+    for english, words in ERRORS:
+        message = re.sub(english, words, message)
+    return message
 
 
 def install() -> None:
@@ -17,6 +50,16 @@ def install() -> None:
     rich.REQUIRED_LONG_STRING, rich.ABORTED_TEXT = "[bắt buộc]", "Đã dừng."
     rich.RICH_HELP = "Xem hướng dẫn: [blue]'{command_path} {help_option}'[/]."
     rich.OptionHighlighter.highlights = [*rich.OptionHighlighter.highlights, rf"(?P<usage>{USAGE})"]
+    if not getattr(rich.rich_format_error, "vietnamese", False):
+        english_error = rich.rich_format_error
+
+        def rich_format_error(error):  # type: ignore[no-untyped-def]
+            english_message = error.format_message
+            error.format_message = lambda: vietnamese_error(english_message())
+            english_error(error)
+
+        rich_format_error.vietnamese = True  # type: ignore[attr-defined]
+        rich.rich_format_error = rich_format_error
 
     if getattr(decorators.help_option, "vietnamese", False):
         return

@@ -14,9 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import ConfigError, SourceProblem
 from .plan import Channel, CommunePlan
+from .text import clean_text
 from .yamlsource import LocatedYaml
 
 ITEM_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+MAX_ITEM_BYTES = 512 * 1024  # a news item is a few KB; half a megabyte is far beyond any real one
 
 
 class Fact(BaseModel):
@@ -130,10 +132,15 @@ def _split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
 def read_item(path: Path, plan: CommunePlan) -> Item:
     """Read one item file; raises ConfigError naming the file, key and line of every problem."""
     try:
-        raw = path.read_bytes().decode("utf-8-sig")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_ITEM_BYTES + 1)  # capped while reading: a huge file is never loaded whole
+        if len(data) > MAX_ITEM_BYTES:
+            limit = MAX_ITEM_BYTES // 1024
+            raise ConfigError([SourceProblem(path, f"tệp bài lớn hơn {limit} KB: hãy tách thành nhiều bài")])
+        raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError([SourceProblem(path, "tệp phải được lưu với bảng mã UTF-8")]) from exc
-    text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n")
+    text = clean_text(raw.replace("\r\n", "\n"))
     front, body, fm_lines = _split_front_matter(text, path)
     source = LocatedYaml(front, path, line_offset=1)
     if not isinstance(source.data, dict):

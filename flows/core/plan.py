@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from .errors import CchcError, ConfigError, SourceProblem
 from .settings import Audio, Broadcast, Feed, Service, Slogan, Social, Strict, Style
@@ -43,6 +43,15 @@ class Commune(Strict):
     posts_per_page: int = Field(10, ge=1, le=100)
     station_name: str = Field(min_length=1, description="Tên đài truyền thanh xã")
     timezone: str = "Asia/Ho_Chi_Minh"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ValueError, ZoneInfoNotFoundError):
+            raise ValueError(f"múi giờ '{value}' không có; ở Việt Nam ghi Asia/Ho_Chi_Minh") from None
+        return value
 
     @property
     def full_name(self) -> str:

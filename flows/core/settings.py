@@ -3,6 +3,7 @@ colours and logo, slogans, loudspeaker slots and zones, the service's timings, f
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -54,6 +55,17 @@ class Style(Strict):
 
     colours: dict[str, str] = {}
     logo: str | None = None
+
+    @field_validator("colours")
+    @classmethod
+    def _hex_colours(cls, colours: dict[str, str]) -> dict[str, str]:
+        for name, value in colours.items():
+            if name not in DEFAULT_COLOURS:
+                known = ", ".join(DEFAULT_COLOURS)
+                raise ValueError(f"màu '{name}' không dùng ở đâu; các tên màu: {known}")
+            if not re.fullmatch(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})", str(value).strip()):
+                raise ValueError(f"màu '{name}': '{value}' không phải mã màu; ghi dạng \"#0d47a1\" (có dấu nháy)")
+        return colours
 
     @property
     def palette(self) -> dict[str, str]:

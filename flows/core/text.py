@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
-
-from markdown_it import MarkdownIt
-
-_md = MarkdownIt("commonmark")
+from functools import cache
 
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
+
+
+# control characters (C0 but tab and newlines, DEL, C1) and the invisible format marks that break files and
+# terminals; removed where text comes in (item files, feeds, commune.yaml)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
+
+
+def clean_text(text: str) -> str:
+    """NFC text without control characters."""
+    return _CONTROL.sub("", nfc(text))
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """Text as text: without control characters, and never a live formula in Excel or LibreOffice (a cell
+    that starts like one gets a leading apostrophe, as OWASP advises for CSV)."""
+    if not isinstance(value, str):
+        return value
+    value = clean_text(value)
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def plain_text(text: str) -> str:
@@ -23,7 +43,7 @@ def plain_text(text: str) -> str:
 def markdown_paragraphs(body: str) -> list[str]:
     """Each paragraph, heading or list entry of the body as one line of plain text."""
     paragraphs = []
-    for token in _md.parse(nfc(body)):
+    for token in _markdown().parse(nfc(body)):
         if token.type != "inline" or not token.children:
             continue
         parts = []
@@ -36,3 +56,10 @@ def markdown_paragraphs(body: str) -> list[str]:
         if text:
             paragraphs.append(text)
     return paragraphs
+
+
+@cache
+def _markdown():  # noqa: ANN202 (imported when a body is read, not when a command starts)
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")

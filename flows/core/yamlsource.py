@@ -10,13 +10,19 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import ConfigError, SourceProblem
+from .text import clean_text
 
 M = TypeVar("M", bound=BaseModel)
 
 
 class _Loader(yaml.SafeLoader):
     """SafeLoader that leaves dates as text: PyYAML raises a bare ValueError on 2026-13-45, pydantic
-    reports it with the key and line like any other mistake."""
+    reports it with the key and line like any other mistake; and strings without control characters, even
+    those written as escapes ("\\u0007") that only appear once the YAML is read."""
+
+    def construct_scalar(self, node: yaml.ScalarNode) -> Any:  # type: ignore[override]
+        value = super().construct_scalar(node)
+        return clean_text(value) if isinstance(value, str) else value
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -38,7 +44,7 @@ class LocatedYaml:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 + line_offset if mark else None
             problem = getattr(exc, "problem", None) or str(exc)
-            raise ConfigError([SourceProblem(path, f"YAML không hợp lệ ({problem})", line)]) from exc
+            raise ConfigError([SourceProblem(path, f"YAML không hợp lệ: {yaml_problem(problem)}", line)]) from exc
 
     def line_of(self, loc: Sequence[str | int]) -> int | None:
         """1-based line of the deepest node found along `loc` (keys and list indexes)."""
@@ -130,9 +136,38 @@ def _vietnamese(err: dict[str, Any]) -> str:
     return base
 
 
+MAX_YAML_BYTES = 1024 * 1024
+# the YAML parser's English, in words an official can act on
+YAML_PROBLEMS = (
+    ("found unexpected end of stream", "tệp hết mà dấu nháy (\" hoặc ') vẫn chưa đóng"),
+    ("found character '\\t' that cannot start any token", "có ký tự Tab; chỉ dùng dấu cách để thụt lề"),
+    ("mapping values are not allowed here", "dấu ':' đặt sai chỗ; một giá trị có dấu ':' cần đặt trong dấu nháy"),
+    ("could not find expected ':'", "thiếu dấu ':' sau tên mục"),
+    ("did not find expected key", "thụt lề không đều, hoặc thiếu tên mục"),
+    ("did not find expected '-' indicator", "thụt lề của danh sách (dòng bắt đầu bằng '-') không đều"),
+    ("expected ',' or ']'", "danh sách trong [ ] thiếu dấu phẩy hoặc chưa đóng ']'"),
+    ("expected ',' or '}'", "nhóm trong { } thiếu dấu phẩy hoặc chưa đóng '}'"),
+    ("found duplicate key", "một tên mục được ghi hai lần"),
+    ("found undefined alias", "dùng '*' mà không có '&' tương ứng; đặt giá trị trong dấu nháy"),
+    ("expected alphabetic or numeric character", "dùng '&', '*' hoặc '!' ở đầu giá trị; đặt giá trị trong dấu nháy"),
+    ("found unknown escape character", "dấu '\\' trong dấu nháy kép; dùng dấu nháy đơn hoặc viết '\\\\'"),
+)
+
+
+def yaml_problem(english: str) -> str:
+    for words, vietnamese in YAML_PROBLEMS:
+        if words in english:
+            return vietnamese
+    return "cú pháp sai ở dòng này (kiểm tra dấu nháy, dấu ':' và thụt lề)"
+
+
 def load_yaml_file(path: Path) -> LocatedYaml:
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_YAML_BYTES + 1)
+        if len(data) > MAX_YAML_BYTES:
+            raise ConfigError([SourceProblem(path, "tệp cấu hình lớn hơn 1 MB")])
+        text = clean_text(data.decode("utf-8-sig"))
     except FileNotFoundError as exc:
         raise ConfigError([SourceProblem(path, "không tìm thấy tệp")]) from exc
     except UnicodeDecodeError as exc:

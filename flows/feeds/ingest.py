@@ -23,7 +23,7 @@ from ..core.errors import FeedError
 from ..core.plan import CommunePlan
 from ..core.session import Session
 from ..core.settings import Feed
-from ..core.text import nfc, plain_text
+from ..core.text import clean_text, nfc, plain_text
 from .fetch import fetch
 
 _ALLOWED = {"p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "blockquote", "h2", "h3", "h4", "a"}
@@ -118,7 +118,7 @@ def ingest_feed(feed: Feed, session: Session, timeout: float = 15.0) -> FeedResu
     remembered: list[tuple[list[str], str | None]] = []
     inbox = workspace.items_dir / "inbox"
     for number, entry in enumerate(parsed.entries, 1):
-        title = " ".join(plain_text(entry.get("title", "")).split())
+        title = " ".join(clean_text(plain_text(entry.get("title", ""))).split())
         link = entry.get("link", "")
         if not title or not link:
             result.warnings.append(f"tin thứ {number} thiếu {'tiêu đề' if not title else 'đường dẫn'}, bỏ qua")

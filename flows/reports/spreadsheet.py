@@ -5,16 +5,17 @@ from __future__ import annotations
 import csv
 import io
 
+from ..core.text import clean_text, safe_cell
 from .tables import Report, Table
 
 
 def to_csv(table: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.headers)
-    writer.writerows(table.rows)
+    writer.writerow([safe_cell(v) for v in table.headers])
+    writer.writerows([safe_cell(v) for v in row] for row in table.rows)
     if table.totals:
-        writer.writerow(table.totals)
+        writer.writerow([safe_cell(v) for v in table.totals])
     return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel open Vietnamese text correctly
 
 
@@ -33,9 +34,9 @@ def to_xlsx(report: Report) -> bytes:
             cell.font, cell.fill = bold, header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         for row in table.rows:
-            sheet.append(row)
+            sheet.append([clean_text(v) if isinstance(v, str) else v for v in row])
         if table.totals:
-            sheet.append(table.totals)
+            sheet.append([clean_text(v) if isinstance(v, str) else v for v in table.totals])
             for cell in sheet[sheet.max_row]:
                 cell.font = bold
         sheet.freeze_panes = "A2"
@@ -45,6 +46,8 @@ def to_xlsx(report: Report) -> bytes:
             for cell in row:
                 if isinstance(cell.value, int):
                     cell.number_format = "#,##0"
+                elif cell.data_type == "f":  # text that merely starts with "=": kept as text, never run
+                    cell.data_type = "s"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
