@@ -45,8 +45,24 @@ def is_current(session: Session, delivery: Delivery | None, job: Job) -> bool:
         return False
     if job.recipe is not None and delivery.recipe != job.recipe:
         return False
-    path = session.workspace.output_dir / delivery.path
-    return path.is_file() and path.stat().st_size == delivery.bytes and sha256_file(path) == delivery.sha256
+    return not _damaged(session.workspace.output_dir, delivery)
+
+
+def _damaged(output_dir: Path, delivery: Delivery) -> list[tuple[str, str]]:
+    """The delivery's files that are missing or not as made: its main file, then each companion."""
+    found = []
+    path = output_dir / delivery.path
+    if not path.is_file():
+        found.append((delivery.path, "tệp không còn trên đĩa"))
+    elif path.stat().st_size != delivery.bytes or sha256_file(path) != delivery.sha256:
+        found.append((delivery.path, "tệp đã bị thay đổi so với sổ theo dõi"))
+    for companion, digest in sorted(delivery.companion_hashes.items()):
+        target = output_dir / companion
+        if not target.is_file():
+            found.append((companion, "tệp đi kèm không còn trên đĩa"))
+        elif sha256_file(target) != digest:
+            found.append((companion, "tệp đi kèm đã bị thay đổi so với sổ theo dõi"))
+    return found
 
 
 def plan_work(session: Session, only: str | None = None) -> WorkPlan:
@@ -112,6 +128,7 @@ def produce_job(job: Job, ctx: RenderContext) -> ProducedFile:
         artifact.engine,
         artifact.note,
         job.recipe,
+        {path: hashlib.sha256(artifact.files[path]).hexdigest() for path in artifact.companions},
     )
 
 
@@ -219,14 +236,12 @@ class Mismatch:
 
 
 def verify(session: Session) -> list[Mismatch]:
-    """Files and ledger agree: every current delivery's file exists with its recorded size and hash."""
+    """Files and ledger agree: every file of every current delivery (the main one and its companions) exists
+    with its recorded hash."""
     mismatches = []
     for (item_id, channel), row in sorted(session.ledger.current_deliveries().items()):
-        path = session.workspace.output_dir / row.path
-        if not path.is_file():
-            mismatches.append(Mismatch(item_id, channel, row.path, "tệp không còn trên đĩa"))
-        elif path.stat().st_size != row.bytes or sha256_file(path) != row.sha256:
-            mismatches.append(Mismatch(item_id, channel, row.path, "tệp đã bị thay đổi so với sổ theo dõi"))
+        for path, problem in _damaged(session.workspace.output_dir, row):
+            mismatches.append(Mismatch(item_id, channel, path, problem))
     return mismatches
 
 

@@ -55,7 +55,7 @@ def test_control_characters_brackets_and_formulas_in_user_text(
     assert report.code == 0 and "Traceback" not in report.err, report.err
     folder = ws.output_dir / "reports"
     listing_csv = (folder / "bao-cao-cchc-2026-Q1-danh-sach.csv").read_text(encoding="utf-8-sig")
-    assert ',"\'=HYPERLINK(' in listing_csv  # shown as text, never run as a formula
+    assert ",\"'=HYPERLINK(" in listing_csv  # shown as text, never run as a formula
     assert "'@SUM(1+1)" in (folder / "bao-cao-cchc-2026-Q1-hoat-dong.csv").read_text(encoding="utf-8-sig")
     book = load_workbook(io.BytesIO((folder / "bao-cao-cchc-2026-Q1.xlsx").read_bytes()))
     cells = [c for sheet in book for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]

@@ -327,3 +327,45 @@ def test_preview_serves_the_site(site: Workspace) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_preview_serves_only_the_sites_own_files(tmp_path: Path) -> None:
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from flows.preview import preview_server
+
+    site = tmp_path / "portal"
+    (site / "bai-viet").mkdir(parents=True)
+    (site / "index.html").write_text("<h1>Chuyên mục</h1>", encoding="utf-8")
+    (site / "bai-viet" / "a.html").write_text("bài", encoding="utf-8")
+    (site / ".site-fingerprint").write_text("bí mật", encoding="utf-8")
+    (tmp_path / "ledger.sqlite").write_text("sổ", encoding="utf-8")
+    (site / "so.sqlite").symlink_to(tmp_path / "ledger.sqlite")
+    (site / "ngoai").symlink_to(tmp_path)
+    server = preview_server(site, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+
+    def status(path: str) -> int:
+        try:
+            with urllib.request.urlopen(base + path, timeout=10) as answer:
+                return answer.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    try:
+        assert status("/index.html") == 200 and status("/") == 200 and status("/bai-viet/a.html") == 200
+        for path in (
+            "/.site-fingerprint",
+            "/so.sqlite",
+            "/ngoai/ledger.sqlite",
+            "/bai-viet/",
+            "/../ledger.sqlite",
+            "/%2e%2e/ledger.sqlite",
+        ):
+            assert status(path) == 404, path
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -178,6 +178,31 @@ def test_verify_names_a_deleted_or_altered_file(copy: Workspace, capsys: pytest.
     assert cchc(capsys, "produce", "-w", str(copy.root)).code == 0
     assert cchc(capsys, "ledger", "verify", "-w", str(copy.root)).code == 0
 
+    # every other file a delivery made: the CMS fragment, the upload zip, the A4 poster, the sidecar JSON
+    slug = "huong-dan-nop-ho-so-thu-tuc-hanh-chinh-truc-tuyen"
+    companions = [
+        copy.output_dir / "portal" / "bai-viet" / f"{slug}.fragment.html",
+        copy.output_dir / "portal" / "goi-dang-bai" / f"{slug}.zip",
+        copy.output_dir / "infographic" / "chi-so-sipas-hai-long-a4.pdf",
+        copy.output_dir / "audio" / "chi-so-sipas-hai-long.json",
+    ]
+    kept = {path: path.read_bytes() for path in companions}
+    companions[0].write_text("<p>sửa tay</p>", encoding="utf-8")
+    for path in companions[1:]:
+        path.unlink()
+    run = cchc(capsys, "ledger", "verify", "-w", str(copy.root))
+    named = run.err.replace("\n", "")
+    assert run.code == 1 and all(f"output/{p.relative_to(copy.output_dir)}" in named for p in companions)
+    ledger = Ledger(copy.database_url)
+    deliveries = len(ledger.deliveries())
+    ledger.close()
+    assert cchc(capsys, "produce", "-w", str(copy.root)).code == 0
+    assert {path: path.read_bytes() for path in companions} == kept  # repaired, byte for byte
+    assert cchc(capsys, "ledger", "verify", "-w", str(copy.root)).code == 0
+    ledger = Ledger(copy.database_url)
+    assert len(ledger.deliveries()) == deliveries  # no second delivery for a repair
+    ledger.close()
+
 
 def test_publications_and_airings_reach_the_report(copy: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
     root = ["-w", str(copy.root)]

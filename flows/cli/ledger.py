@@ -37,7 +37,7 @@ def ledger_verify(workspace: WorkspaceOption = Path(".")) -> None:
     """Kiểm tra mọi tệp đã sản xuất còn nguyên như sổ theo dõi đã ghi (mã thoát 1 nếu không khớp)."""
     with session(workspace) as s:
         mismatches = verify(s)
-        total = len(s.ledger.current_deliveries())
+        total = sum(1 + len(row.companion_hashes) for row in s.ledger.current_deliveries().values())
         if not mismatches:
             console.print(f"[green]Sổ theo dõi và các tệp khớp nhau[/] ({total} tệp).")
             return

@@ -223,18 +223,15 @@ def preview(
     port: Annotated[int, typer.Option(help="Cổng trên 127.0.0.1.")] = 8000,
 ) -> None:
     """Mở trang chuyên mục (output/portal) trên 127.0.0.1 để biên tập viên xem trước."""
-    import functools
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
     from ..channels import paths
+    from ..preview import preview_server
 
     ws = Workspace.at(workspace)
     site = ws.output_dir / paths.SITE
     if not (site / "index.html").is_file():
         fail("Chưa có trang chuyên mục: hãy duyệt bài rồi chạy 'cchc produce' trước.")
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site))
     try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server = preview_server(site, port)
     except OSError:
         fail(f"Cổng {port} đang được dùng; chọn cổng khác, ví dụ: cchc preview --port {port + 1}")
     console.print(f"Xem trước chuyên mục tại [bold]http://127.0.0.1:{port}/index.html[/] (Ctrl+C để dừng)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
@@ -117,6 +117,12 @@ class Delivery(Base):
     meta: Mapped[str | None] = mapped_column(Text)
     # what else the file was made from (templates, settings, lexicon): a change there re-renders it
     recipe: Mapped[str | None] = mapped_column(String(64))
+    # the delivery's other files, {path under output/: sha256}, as JSON
+    companions: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def companion_hashes(self) -> dict[str, str]:
+        return json.loads(self.companions) if self.companions else {}
 
 
 class Slug(Base):
@@ -212,6 +218,7 @@ class ProducedFile:
     engine: str | None = None
     note: str | None = None
     recipe: str | None = None
+    companions: dict[str, str] = field(default_factory=dict)  # path → sha256
 
 
 def _sqlite_pragmas(engine: Engine) -> None:

@@ -254,6 +254,7 @@ class Ledger(FeedMemory):
             row.produced_at = at
             row.meta = item.meta.model_dump_json()
             row.recipe = produced.recipe
+            row.companions = json.dumps(produced.companions, sort_keys=True) if produced.companions else None
             if row.state == DeliveryState.FAILED:
                 row.state = DeliveryState.PRODUCED
             session.flush()
