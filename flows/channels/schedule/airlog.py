@@ -117,7 +117,10 @@ def read_air_log(path: Path, plan: CommunePlan, item_ids: set[str]) -> AirLog:
         raise AirLogUnreadable(path, str(exc)) from exc
     if len(data) > MAX_LOG_BYTES:
         raise AirLogUnreadable(path, "tệp lớn hơn 5 MB")
-    text = unicodedata.normalize("NFC", decode_log(data)).replace("\x00", "")
+    try:
+        text = unicodedata.normalize("NFC", decode_log(data)).replace("\x00", "")
+    except UnicodeDecodeError:
+        raise AirLogUnreadable(path, "bảng mã không đọc được; lưu lại tệp với bảng mã UTF-8") from None
     lines = text.splitlines()
     if not lines:
         raise AirLogUnreadable(path, "columns", [])
