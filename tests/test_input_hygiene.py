@@ -111,3 +111,15 @@ def test_command_line_mistakes_are_said_in_vietnamese(capsys: pytest.CaptureFixt
         run = cchc(capsys, *args[:at], "-w", str(tmp_path), *args[at:])
         assert run.code == 2 and words in " ".join(run.err.split()), run.err
         assert "Invalid value" not in run.err and "No such option" not in run.err
+
+
+def test_a_plan_without_quotas_reports_without_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ws = init_workspace(tmp_path / "ws")
+    text = ws.config_path.read_text(encoding="utf-8")
+    start, end = text.index("\nquotas:"), text.index("\n# Hoạt động ngoài tin, bài")
+    ws.config_path.write_text(text[:start] + text[end:], encoding="utf-8")  # no `quotas:` at all
+    w = ["-w", str(ws.root)]
+    assert cchc(capsys, "quota", *w).code == 0
+    run = cchc(capsys, "report", "--period", "2026-Q1", *w)
+    assert run.code == 0 and "Traceback" not in run.err
+    assert (ws.output_dir / "reports" / "bao-cao-cchc-2026-Q1.png").stat().st_size > 0
