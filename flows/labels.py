@@ -7,10 +7,13 @@ error through this module; `--json` gives the code and this label side by side.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from .core import errors as e
-from .core.periods import ReportPeriod
-from .core.quota import NextReport
+
+if TYPE_CHECKING:
+    from .core.periods import ReportPeriod
+    from .core.quota import NextReport
 from .core.status import AiringStatus, ApprovalStatus, EventKind, Outlook, PeriodKind, Role, TaskStatus
 
 CHANNELS = {

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import channels
 from .channels import Job, RenderContext, paths
-from .core.atomic import sha256_file, write_atomic
+from .core.atomic import HashMemo, sha256_file, write_atomic
 from .core.errors import CchcError, SourceProblem
 from .core.items import Item
 from .core.ledger import Delivery, DeliveryState, EventKind, ProducedFile
@@ -37,7 +37,7 @@ class WorkPlan:
     problems: list[SourceProblem] = field(default_factory=list)
 
 
-def is_current(session: Session, delivery: Delivery | None, job: Job) -> bool:
+def is_current(session: Session, delivery: Delivery | None, job: Job, memo: HashMemo | None = None) -> bool:
     """The ledger's newest delivery is this content version, made by the same recipe (templates, settings),
     where the channel writes now, and its file is on disk unaltered."""
     item = job.item
@@ -45,28 +45,30 @@ def is_current(session: Session, delivery: Delivery | None, job: Job) -> bool:
         return False
     if job.recipe is not None and delivery.recipe != job.recipe:
         return False
-    return not _damaged(session.workspace.output_dir, delivery)
+    return not _damaged(session.workspace.output_dir, delivery, memo)
 
 
-def _damaged(output_dir: Path, delivery: Delivery) -> list[tuple[str, str]]:
+def _damaged(output_dir: Path, delivery: Delivery, memo: HashMemo | None = None) -> list[tuple[str, str]]:
     """The delivery's files that are missing or not as made: its main file, then each companion."""
+    digest_of = memo.sha256 if memo is not None else sha256_file
     found = []
     path = output_dir / delivery.path
     if not path.is_file():
         found.append((delivery.path, "tệp không còn trên đĩa"))
-    elif path.stat().st_size != delivery.bytes or sha256_file(path) != delivery.sha256:
+    elif path.stat().st_size != delivery.bytes or digest_of(path) != delivery.sha256:
         found.append((delivery.path, "tệp đã bị thay đổi so với sổ theo dõi"))
     for companion, digest in sorted(delivery.companion_hashes.items()):
         target = output_dir / companion
         if not target.is_file():
             found.append((companion, "tệp đi kèm không còn trên đĩa"))
-        elif sha256_file(target) != digest:
+        elif digest_of(target) != digest:
             found.append((companion, "tệp đi kèm đã bị thay đổi so với sổ theo dõi"))
     return found
 
 
 def plan_work(session: Session, only: str | None = None) -> WorkPlan:
     work = WorkPlan(problems=list(session.read.problems))
+    memo = HashMemo(session.workspace.state_dir / "hashes.json")
     approvals = session.approvals()
     current = session.ledger.current_deliveries()
     approved = [i for i in session.read.items if approvals[i.id].status is ApprovalStatus.APPROVED]
@@ -96,8 +98,9 @@ def plan_work(session: Session, only: str | None = None) -> WorkPlan:
                 )
                 if channel in POINTS_TO_POST and live.get(item.id) not in (None, job.canonical_url):
                     job = _pointing_to(job, live[item.id])
-                done = is_current(session, current.get((item.id, channel)), job)
+                done = is_current(session, current.get((item.id, channel)), job, memo)
                 (work.up_to_date if done else work.jobs).append(job)
+    memo.save()
     return work
 
 

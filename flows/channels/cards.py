@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from ..core.items import Item
 from ..core.plan import CommunePlan
 from ..core.text import plain_text
 from ..core.workspace import BUILTIN_ROOT, Workspace
-from .layout import Rendered, load_layout
-from .layout import render as render_layout
+
+if TYPE_CHECKING:  # Pillow and the layouts load when an image is drawn, not when the site's pages are built
+    from PIL import Image
+
+    from .layout import Rendered
 
 LAYOUTS = {"portrait": "portrait", "card": "card", "poster": "poster-a4", "square": "square"}
 
@@ -51,6 +53,9 @@ def draw(
 ) -> Rendered:
     """One of the item's images (portrait, card, poster), with what was drawn where; the QR code points to
     `url` (the post), else to the portal's category."""
+    from .layout import load_layout
+    from .layout import render as render_layout
+
     search = workspace.search_path("templates") if workspace else [BUILTIN_ROOT / "templates"]
     logo = workspace.asset(plan.style.logo) if workspace and plan.style.logo else None
     return render_layout(

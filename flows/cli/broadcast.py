@@ -11,11 +11,10 @@ from rich.markup import escape
 
 from ..core.errors import AiringRefused
 from ..core.periods import parse_local_time, parse_period
-from ..core.session import open_session as session
 from ..core.status import PeriodKind
 from ..core.workspace import Workspace
 from ..labels import error_message
-from .common import WorkspaceOption, console, errors, fail, local, say
+from .common import WorkspaceOption, console, errors, fail, local, say, session
 
 
 def register(app: typer.Typer) -> None:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from ..core.errors import SourceProblem
-from ..core.plan import CommunePlan
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..core.plan import CommunePlan
+    from ..core.session import Session
 
 console = Console()
 errors = Console(stderr=True)
@@ -24,6 +30,18 @@ WorkspaceOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON (cho chương trình khác đọc).")]
 ItemArgument = Annotated[str, typer.Argument(help="Mã bài (tên tệp .md, không có đuôi).")]
+
+
+@contextmanager
+def session(workspace: Path) -> Iterator[Session]:
+    """The workspace opened (plan, items, ledger); imported only by a command that needs it, so `cchc --help`
+    and the commands that need no ledger start at once."""
+    from ..core.session import open_session
+
+    with open_session(workspace) as opened:
+        yield opened
+
+
 PERIOD_HELP = (
     "Kỳ: 2026-03 (tháng), 2026-Q1 (quý), 2026-H1 (6 tháng), 2026 (năm), 2026-W10 (tuần) "
     "hoặc 2026-03-01..2026-03-15 (từ ngày đến ngày)."

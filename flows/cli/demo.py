@@ -9,16 +9,16 @@ from rich.table import Table
 
 from ..channels import paths
 from ..core.periods import parse_period
-from ..core.quota import quota_status
-from ..core.session import open_session as session
-from ..demo import DEMO_APPROVER, approve_samples, record_sample_activities, record_sample_deliveries
-from .common import WorkspaceOption, console, errors, say, warn_problems
+from .common import WorkspaceOption, console, errors, say, session, warn_problems
 from .production import BUSY, failure_text, run_produce
 from .reporting import quota_table
 
 
 def demo(workspace: WorkspaceOption = Path(".")) -> None:
     """Chạy thử toàn bộ quy trình trên thư mục mẫu: duyệt, sản xuất, đăng, phát, xem chỉ tiêu."""
+    from ..core.quota import quota_status
+    from ..demo import DEMO_APPROVER, approve_samples, record_sample_activities, record_sample_deliveries
+
     with session(workspace) as s:
         warn_problems(s.read.problems)
         approved = approve_samples(s)

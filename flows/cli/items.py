@@ -12,10 +12,9 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import labels
-from ..core.session import open_session as session
 from ..core.status import ApprovalStatus
 from ..core.workspace import init_workspace
-from .common import ItemArgument, JsonOption, WorkspaceOption, console, fail, local, say, warn_problems
+from .common import ItemArgument, JsonOption, WorkspaceOption, console, fail, local, say, session, warn_problems
 
 
 def register(app: typer.Typer) -> None:

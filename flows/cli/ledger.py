@@ -10,11 +10,8 @@ import typer
 from rich.markup import escape
 
 from .. import labels
-from ..core.ledger.portable import backup_sqlite, export_lines, import_lines
-from ..core.session import open_session as session
 from ..core.workspace import Workspace
-from ..pipeline import verify
-from .common import WorkspaceOption, console, errors, fail, say
+from .common import WorkspaceOption, console, errors, fail, say, session
 
 ledger_app = typer.Typer(help="Sổ theo dõi: kiểm tra, sao lưu, xuất và nhập lại.", no_args_is_help=True)
 
@@ -35,6 +32,8 @@ def safe_url(url: str) -> str:
 @ledger_app.command("verify")
 def ledger_verify(workspace: WorkspaceOption = Path(".")) -> None:
     """Kiểm tra mọi tệp đã sản xuất còn nguyên như sổ theo dõi đã ghi (mã thoát 1 nếu không khớp)."""
+    from ..pipeline import verify
+
     with session(workspace) as s:
         mismatches = verify(s)
         total = sum(1 + len(row.companion_hashes) for row in s.ledger.current_deliveries().values())
@@ -57,6 +56,7 @@ def ledger_export(
 ) -> None:
     """Xuất toàn bộ sổ theo dõi của xã ra một tệp (mỗi dòng một bản ghi), để chuyển hoặc khôi phục."""
     from ..core.atomic import write_atomic
+    from ..core.ledger.portable import export_lines
 
     with session(workspace) as s:
         lines = list(export_lines(s.ledger))
@@ -70,6 +70,8 @@ def ledger_import(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Nhập lại sổ theo dõi từ tệp đã xuất; bản ghi đã có thì bỏ qua, nhập hai lần không tính trùng."""
+    from ..core.ledger.portable import import_lines
+
     try:
         lines = source.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -88,6 +90,8 @@ def backup(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Sao lưu sổ theo dõi (SQLite: bản sao trực tuyến, an toàn khi đang chạy; Postgres: hướng dẫn pg_dump)."""
+    from ..core.ledger.portable import backup_sqlite
+
     ws = Workspace.at(workspace)
     url = ws.database_url
     if not url.startswith("sqlite:///"):

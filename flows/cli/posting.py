@@ -11,11 +11,9 @@ import typer
 from rich.markup import escape
 
 from .. import labels
-from ..core.ledger.postings import record_posted
 from ..core.periods import parse_local_time
 from ..core.plan import RECORDED_CHANNELS
-from ..core.session import open_session as session
-from .common import ItemArgument, WorkspaceOption, console, fail, local, say
+from .common import ItemArgument, WorkspaceOption, console, fail, local, say, session
 
 
 def register(app: typer.Typer) -> None:
@@ -41,6 +39,8 @@ def posted(
 ) -> None:
     """Ghi nhận bài đã đăng mạng xã hội, video đã đăng, hoặc tin đã gửi báo, cổng thông tin tỉnh."""
     import datetime as dt
+
+    from ..core.ledger.postings import record_posted
 
     if channel not in RECORDED_CHANNELS:
         fail(f"Kênh '{channel}' không ghi nhận bằng lệnh này; chọn: {', '.join(RECORDED_CHANNELS)}.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -15,16 +15,12 @@ from rich.table import Table
 
 from .. import labels
 from ..core.periods import parse_local_time
-from ..core.session import Session
-from ..core.session import open_session as session
 from ..core.workspace import Workspace
-from ..pipeline import (
-    JobResult,
-    ProduceSummary,
-    WorkPlan,
-    build_portal_site,
-)
-from .common import ItemArgument, JsonOption, WorkspaceOption, console, errors, fail, local, say, warn_problems
+from .common import ItemArgument, JsonOption, WorkspaceOption, console, errors, fail, local, say, session, warn_problems
+
+if TYPE_CHECKING:
+    from ..core.session import Session
+    from ..pipeline import JobResult, ProduceSummary, WorkPlan
 
 
 def register(app: typer.Typer) -> None:
@@ -211,6 +207,8 @@ def unpublish(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Ghi nhận bài đã được gỡ khỏi cổng: bài không còn được tính và rời khỏi trang chuyên mục."""
+    from ..pipeline import build_portal_site
+
     with session(workspace) as s:
         s.item(item_id)
         s.ledger.mark_unpublished(item_id, reason, by)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -14,10 +14,12 @@ from rich.table import Table
 from .. import labels
 from ..channels import paths
 from ..core.periods import parse_day, parse_period
-from ..core.quota import QuotaStatus, next_report, quota_status
-from ..core.session import open_session as session
 from ..core.status import Outlook
-from .common import PERIOD_HELP, JsonOption, WorkspaceOption, console, errors, fail, say
+from .common import PERIOD_HELP, JsonOption, WorkspaceOption, console, errors, fail, say, session
+
+if TYPE_CHECKING:
+    from ..core.quota import QuotaStatus
+
 
 OUTLOOK_STYLE = {
     Outlook.MET: "green",
@@ -84,6 +86,8 @@ def quota(
     as_json: JsonOption = False,
 ) -> None:
     """Xem tiến độ thực hiện chỉ tiêu, chỉ tiêu nào có nguy cơ không đạt, và hạn gửi báo cáo tiếp theo."""
+    from ..core.quota import next_report, quota_status
+
     with session(workspace) as s:
         today = dt.datetime.now(s.plan.commune.tz).date()
         chosen = parse_period(period) if period else None

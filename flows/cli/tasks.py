@@ -12,10 +12,8 @@ from rich.table import Table
 
 from .. import labels
 from ..core.periods import parse_day
-from ..core.session import open_session as session
 from ..core.status import TaskStatus
-from ..core.tasks import set_status, task_states
-from .common import WorkspaceOption, console, fail, say
+from .common import WorkspaceOption, console, fail, say, session
 
 task_app = typer.Typer(help="Danh mục nhiệm vụ của kế hoạch (phụ lục) và tình hình thực hiện.", no_args_is_help=True)
 STATUS_WORDS = {"chua": TaskStatus.NOT_STARTED, "dang": TaskStatus.IN_PROGRESS, "xong": TaskStatus.DONE}
@@ -31,6 +29,8 @@ def task_list(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Liệt kê các nhiệm vụ và tình trạng."""
+    from ..core.tasks import task_states
+
     with session(workspace) as s:
         if not s.plan.tasks:
             say("Kế hoạch chưa có danh mục nhiệm vụ (mục tasks trong content/commune.yaml).")
@@ -63,6 +63,8 @@ def task_set(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Cập nhật tình trạng một nhiệm vụ (lịch sử được giữ lại trong sổ theo dõi)."""
+    from ..core.tasks import set_status
+
     if status not in STATUS_WORDS:
         fail(f"Tình trạng '{status}' không có; chọn: chua, dang hoặc xong.")
     with session(workspace) as s:

@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ..core.session import open_session as session
 from ..core.status import Role
-from .common import WorkspaceOption, fail, say
+from .common import WorkspaceOption, fail, say, session
 
 user_app = typer.Typer(help="Người dùng của trang web: thêm tài khoản, đặt lại mật khẩu.", no_args_is_help=True)
 ROLE_HELP = "Vai trò: " + ", ".join(f"{r.value}" for r in Role) + "."

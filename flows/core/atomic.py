@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -29,3 +30,32 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+class HashMemo:
+    """Digests of files already hashed, kept in the workspace's state folder by path, size, modification time
+    and inode: a produce with nothing to do reads no file twice across runs. `ledger verify` never uses it,
+    it always reads every byte."""
+
+    def __init__(self, store: Path):
+        self.store, self.changed = store, False
+        try:
+            self.known: dict[str, list] = json.loads(store.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.known = {}
+
+    def sha256(self, path: Path) -> str:
+        info = path.stat()
+        stamp = [info.st_size, info.st_mtime_ns, info.st_ino]
+        seen = self.known.get(str(path))
+        if seen and seen[:3] == stamp:
+            return seen[3]
+        digest = sha256_file(path)
+        self.known[str(path)] = [*stamp, digest]
+        self.changed = True
+        return digest
+
+    def save(self) -> None:
+        if self.changed:
+            write_atomic(self.store, json.dumps(self.known, separators=(",", ":")).encode("utf-8"))
+            self.changed = False

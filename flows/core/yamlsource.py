@@ -15,7 +15,7 @@ from .text import clean_text
 M = TypeVar("M", bound=BaseModel)
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it: ~10× faster
     """SafeLoader that leaves dates as text: PyYAML raises a bare ValueError on 2026-13-45, pydantic
     reports it with the key and line like any other mistake; and strings without control characters, even
     those written as escapes ("\\u0007") that only appear once the YAML is read."""
@@ -38,13 +38,22 @@ class LocatedYaml:
         self.path = path
         self.line_offset = line_offset
         try:
-            self.node = yaml.compose(text, Loader=_Loader)
-            self.data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
-        except yaml.YAMLError as exc:
+            loader = _Loader(text)  # parsed once: the node tree (for lines), then the data built from it
+            try:
+                self.node = loader.get_single_node()
+                self.data = loader.construct_document(self.node) if self.node is not None else None
+            finally:
+                loader.dispose()
+        except yaml.YAMLError as fast:
+            exc = fast
+            try:  # libyaml's words are terser: the pure-Python parser says what is wrong more exactly
+                yaml.compose(text, Loader=yaml.SafeLoader)
+            except yaml.YAMLError as exact:
+                exc = exact
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 + line_offset if mark else None
             problem = getattr(exc, "problem", None) or str(exc)
-            raise ConfigError([SourceProblem(path, f"YAML không hợp lệ: {yaml_problem(problem)}", line)]) from exc
+            raise ConfigError([SourceProblem(path, f"YAML không hợp lệ: {yaml_problem(problem)}", line)]) from fast
 
     def line_of(self, loc: Sequence[str | int]) -> int | None:
         """1-based line of the deepest node found along `loc` (keys and list indexes)."""

@@ -1,11 +1,12 @@
 """Broadcast master for horn loudspeakers: high-pass, compression, loudness to target under a true-peak
 ceiling, MP3 CBR at 44.1 kHz with ID3v2 tags.
 
-Loudness follows ITU-R BS.1770-4 (K-weighting from pyloudnorm, 400 ms blocks with 75 % overlap, absolute
-and relative gates); the true peak is read on a 4× oversampled signal. The limiter is a look-ahead gain
-computer on those peaks, so peaks are turned down smoothly, never clipped. Everything after the K-weighting
-works on blocks of about a millisecond, and the master runs at the voice's own sample rate (resampled to
-44.1 kHz only for the encoder): that is what makes the chain run over a hundred times faster than real time.
+Loudness follows ITU-R BS.1770-4 (K-weighting by the formulas pyloudnorm uses, in speech/dsp.py; 400 ms
+blocks with 75 % overlap, absolute and relative gates); the true peak is read on a 4× oversampled signal.
+The limiter is a look-ahead gain computer on those peaks, so peaks are turned down smoothly, never clipped.
+Everything after the K-weighting works on blocks of about a millisecond, and the master runs at the voice's
+own sample rate (resampled to 44.1 kHz only for the encoder): that is what makes the chain run over a
+hundred times faster than real time.
 """
 
 from __future__ import annotations
@@ -18,19 +19,17 @@ from functools import cache
 
 import imageio_ffmpeg
 import numpy as np
-import pyloudnorm
 from mutagen.id3 import COMM, ID3, TALB, TDRC, TIT2, TLAN, TPE1
-from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import butter, firwin, resample_poly, sosfilt, tf2sos, upfirdn
 
 from ..core.processes import CHILD_OPTIONS
+from . import dsp
 from .audio import AudioSegment, decode_mp3
 
 SAMPLE_RATE = 44_100  # of the MP3s
 OVERSAMPLE = 4
 # Intersample peaks of the limited signal and of the resampling: the limiter aims this much under the ceiling.
 LIMITER_MARGIN_DB = 0.5
-_FIR = (firwin(48, 0.22, window=("kaiser", 6.0)) * OVERSAMPLE).astype(np.float32)
+_FIR = (dsp.lowpass_fir(48, 0.22, 6.0) * OVERSAMPLE).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -83,7 +82,7 @@ def resample(samples: np.ndarray, rate: int, to_rate: int) -> np.ndarray:
     if rate == to_rate:
         return samples
     common = math.gcd(rate, to_rate)
-    return resample_poly(samples, to_rate // common, rate // common).astype(np.float32)
+    return dsp.resample(samples, to_rate // common, rate // common).astype(np.float32)
 
 
 def to_array(segment: AudioSegment, rate: int = SAMPLE_RATE) -> np.ndarray:
@@ -111,15 +110,9 @@ def _per_sample(per_block: np.ndarray, length: int, block: int) -> np.ndarray:
 
 
 # --- measurement -------------------------------------------------------------------------------------------
-@cache
-def _k_weighting(rate: int) -> np.ndarray:
-    meter = pyloudnorm.Meter(rate)
-    return np.vstack([tf2sos(stage.b, stage.a) for stage in meter._filters.values()])
-
-
 def k_weighted_power(samples: np.ndarray, rate: int) -> np.ndarray:
     """Mean square of the K-weighted signal per block."""
-    weighted = sosfilt(_k_weighting(rate), samples.astype(np.float64))
+    weighted = dsp.iir(dsp.k_weighting(rate), samples)
     return (_blocks(weighted, grid(rate).block) ** 2).mean(axis=1)
 
 
@@ -147,7 +140,7 @@ def integrated_loudness(samples: np.ndarray, rate: int = SAMPLE_RATE) -> float:
 
 def peak_envelope(samples: np.ndarray, rate: int = SAMPLE_RATE) -> np.ndarray:
     """Per block, the largest magnitude of the 4× oversampled signal (true peak, BS.1770 annex 2)."""
-    up = upfirdn(_FIR, samples.astype(np.float32), up=OVERSAMPLE)
+    up = dsp.upsample(samples.astype(np.float32), OVERSAMPLE, _FIR)
     delay = (len(_FIR) - 1) // 2
     up = _blocks(up[delay : delay + len(samples) * OVERSAMPLE], grid(rate).block * OVERSAMPLE)
     return np.maximum(up.max(axis=1), -up.min(axis=1))
@@ -169,7 +162,7 @@ def measure(samples: np.ndarray, rate: int = SAMPLE_RATE) -> Loudness:
 # --- processing --------------------------------------------------------------------------------------------
 def highpass(samples: np.ndarray, cutoff_hz: float, rate: int) -> np.ndarray:
     # Horn loudspeakers reproduce no bass; energy below ~120 Hz only eats headroom.
-    return sosfilt(butter(4, cutoff_hz, btype="highpass", fs=rate, output="sos"), samples).astype(np.float32)
+    return dsp.iir(dsp.butterworth_highpass(4, cutoff_hz, rate), samples).astype(np.float32)
 
 
 def compressor_gain(block_power: np.ndarray, threshold_db: float, blocks: Grid, ratio: float = 3.0) -> np.ndarray:
@@ -177,10 +170,10 @@ def compressor_gain(block_power: np.ndarray, threshold_db: float, blocks: Grid, 
 
     Synthetic speech has a peak-to-loudness ratio near 22 dB; −16 LUFS under −1 dBTP allows 15. Taking a
     few dB here leaves the limiter less to do, so it does it with less distortion."""
-    level = 10 * np.log10(uniform_filter1d(block_power, blocks.blocks(6)) + 1e-12)  # ~6 ms RMS
+    level = 10 * np.log10(dsp.moving_average(block_power, blocks.blocks(6)) + 1e-12)  # ~6 ms RMS
     gain_db = np.minimum(0.0, -(level - threshold_db) * (1 - 1 / ratio))
     # fast attack, ~30 ms release
-    gain_db = uniform_filter1d(minimum_filter1d(gain_db, blocks.blocks(3)), blocks.blocks(30))
+    gain_db = dsp.moving_average(dsp.moving_minimum(gain_db, blocks.blocks(3)), blocks.blocks(30))
     return 10 ** (gain_db / 20)
 
 
@@ -196,7 +189,7 @@ def limiter_gain(
         return needed
     lookahead = blocks.blocks(lookahead_ms)
     hold = lookahead + blocks.blocks(release_ms)
-    return uniform_filter1d(minimum_filter1d(needed, size=2 * hold + 1), size=lookahead + 1)
+    return dsp.moving_average(dsp.moving_minimum(needed, 2 * hold + 1), lookahead + 1)
 
 
 def master(samples: np.ndarray, rate: int, settings: MasterSettings) -> tuple[np.ndarray, Loudness]:
