@@ -41,6 +41,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/report.py
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/province.py
+	command -v espeak-ng >/dev/null || apt-get install -y -qq espeak-ng  # the naive chain speed.py compares with
+	$(BIN)/python benchmarks/speed.py
 
 clean:  # generated output only: the ledger and Prefect's files in .cchc/ are state and stay
 	rm -rf output .pytest_cache
