@@ -215,4 +215,20 @@ def produce_now(session, only: str | None = None, listener=None, on_start=None):
         with prefect_api(session.workspace), handing_over(session, work, listener):
             from .produce_flow import produce
 
-            return produce(str(session.workspace.root), only)
+            summary = produce(str(session.workspace.root), only)
+        remember_made(session, summary)
+        return summary
+
+
+def remember_made(session, summary) -> None:  # noqa: ANN001
+    """The digests of the files just made, for the next produce's check (it then reads none of them)."""
+    from .core.atomic import HashMemo
+
+    memo = HashMemo(session.workspace.state_dir / "hashes.json")
+    out = session.workspace.output_dir
+    for result in summary.results:
+        if result.produced is not None:
+            memo.remember(out / result.produced.path, result.produced.sha256)
+            for path, digest in result.produced.companions.items():
+                memo.remember(out / path, digest)
+    memo.save()

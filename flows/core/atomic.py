@@ -55,6 +55,13 @@ class HashMemo:
         self.changed = True
         return digest
 
+    def remember(self, path: Path, digest: str) -> None:
+        """A file just written, whose digest is known: the next check need not read it."""
+        if path.is_file():
+            info = path.stat()
+            self.known[str(path)] = [info.st_size, info.st_mtime_ns, info.st_ino, digest]
+            self.changed = True
+
     def save(self) -> None:
         if self.changed:
             write_atomic(self.store, json.dumps(self.known, separators=(",", ":")).encode("utf-8"))
