@@ -5,6 +5,7 @@ Kept apart from the Prefect flow so a worker never imports Prefect."""
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import pickle
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 from .channels import Job, RenderContext
 from .core.errors import CchcError
 from .core.ledger import ProducedFile
+from .core.processes import die_with_parent
 from .pipeline import produce_job
 
 MIN_JOBS_FOR_PROCESSES = 4  # fewer: starting workers costs more than it saves
@@ -35,9 +37,12 @@ def started(ctx: RenderContext, jobs: int) -> Iterator[None]:
         yield
         return
     context = multiprocessing.get_context("forkserver")  # never fork a process that runs threads
-    context.set_forkserver_preload(["flows.render_pool", "flows.channels.cards", "flows.channels.loudspeaker"])
+    preload = ["flows.forkserver_guard", "flows.render_pool", "flows.channels.cards", "flows.channels.loudspeaker"]
+    context.set_forkserver_preload(preload)
+    # started here, by the thread that runs the flow: the fork server dies with this process (forkserver_guard)
+    multiprocessing.forkserver.ensure_running()
     key = str(ctx.workspace.root)
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent) as pool:
         _POOLS[key] = pool
         try:
             yield

@@ -374,3 +374,38 @@ def test_a_plans_rules_apply_only_while_the_plan_is_in_force(
     assert "ngoài thời gian hiệu lực của kế hoạch (năm 2026)" in text and "đều đạt" not in text
     with pytest.raises(ValueError):
         plan.model_validate({**plan.model_dump(), "valid": "năm nay"})
+
+
+def test_a_posting_recorded_twice_at_once_counts_once_and_a_void_drops_it(
+    ledger_url: str, plan: CommunePlan, sample_items: dict[str, Item]
+) -> None:
+    import threading
+
+    from flows.core.ledger.corrections import void_posting
+    from flows.core.ledger.postings import record_posted
+
+    item = sample_items["van-hoa-cong-vu"]
+    at = dt.datetime(2026, 5, 6, 10, 0, tzinfo=TZ)
+    ledgers = [Ledger(ledger_url), Ledger(ledger_url)]
+    try:
+        ledgers[0].record_produced(item, "social", ProducedFile("social/x/bai-dang.txt", "0" * 64, 10))
+        start, answers = threading.Barrier(2), []
+
+        def post(ledger: Ledger) -> None:
+            start.wait()
+            answers.append(record_posted(ledger, item, "social", "Fanpage Facebook", at, "bt", backfill=True))
+
+        threads = [threading.Thread(target=post, args=(one,)) for one in ledgers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(answers) == [False, True]  # two officials recording the same post: one record
+        may = parse_period("2026-05")
+        assert [c.where for c in counted_deliveries(ledgers[0], plan, may)["social"]] == ["Fanpage Facebook"]
+        (event,) = ledgers[0].events(item.id, "posted")
+        void_posting(ledgers[0], item.id, event.id, "Đăng nhầm bài", "bt")
+        assert counted_deliveries(ledgers[0], plan, may)["social"] == []
+    finally:
+        for one in ledgers:
+            one.close()

@@ -133,6 +133,37 @@ def void_aired(
         say(f"Đã hủy lần phát '{item_id}' lúc {when:%d/%m/%Y %H:%M}: {reason}")
 
 
+@void_app.command("posted")
+def void_posted(
+    item_id: Annotated[str, typer.Argument(help="Mã bài.")],
+    where: Annotated[str, typer.Option("--where", help="Nơi đăng hoặc nơi nhận đã ghi, ví dụ 'Fanpage Facebook'.")],
+    at: Annotated[str, typer.Option("--at", help="Thời điểm đã ghi, ví dụ '2026-05-06 10:00'.")],
+    reason: ReasonOption,
+    by: ByOption = "Biên tập viên",
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Hủy một lần đăng mạng xã hội, đăng video hoặc gửi báo ghi nhầm."""
+    import datetime as dt
+
+    from ..core.ledger.corrections import NothingToVoid, void_posting, voided_events
+    from ..core.periods import parse_local_time
+    from ..core.status import EventKind
+
+    with session(workspace) as s:
+        item = s.item(item_id)
+        when = parse_local_time(at, s.plan.commune.tz).astimezone(dt.UTC)
+        voided = voided_events(s.ledger)
+        found = [
+            e
+            for e in s.ledger.events(item.id, EventKind.POSTED)
+            if e.at == when and e.details.get("where", "").lower() == where.strip().lower() and e.id not in voided
+        ]
+        if not found:
+            raise NothingToVoid(f"Không có lần đăng, gửi nào của '{item.id}' ở {where} lúc {at} để hủy.")
+        void_posting(s.ledger, item.id, found[0].id, reason, by)
+        say(f"Đã hủy lần đăng '{item.id}' ở {where} lúc {at}: {reason}")
+
+
 @void_app.command("published")
 def void_published(
     item_id: Annotated[str, typer.Argument(help="Mã bài.")],

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from .schema import add_missing_columns
 
-HEAD = "0004"
+HEAD = "0005"
 SCRIPTS = Path(__file__).with_name("migrations")
 
 

@@ -4,6 +4,7 @@ recorded by hand like an airing, counted on its channel on its own moment."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from ..errors import PostingRefused
 from ..items import Item
@@ -40,25 +41,14 @@ def record_posted(
             **({"url": url} if url else {}),
             **({"backfill": True} if backfill else {}),
         }
-        earlier = session.scalars(
-            ledger.select(Event).where(
-                Event.kind == EventKind.POSTED,
-                Event.item_id == item.id,
-                Event.channel == channel,
-                Event.at == at_utc,
-            )
-        )
-        if any(e.details.get("where") == detail["where"] for e in earlier):
-            return False
-        ledger._event(
-            session,
-            EventKind.POSTED,
-            item.id,
-            actor,
-            channel=channel,
-            content_hash=item.content_hash,
-            delivery_id=row.id if row is not None else None,
-            detail=detail,
-            at=at_utc,
-        )
-        return True
+        values = {
+            "at": at_utc,
+            "kind": EventKind.POSTED.value,
+            "item_id": item.id,
+            "actor": actor,
+            "channel": channel,
+            "content_hash": item.content_hash,
+            "delivery_id": row.id if row is not None else None,
+            "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True),
+        }
+        return ledger._insert_new(session, Event, values)  # False: recorded already, here or by another process

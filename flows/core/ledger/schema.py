@@ -74,6 +74,18 @@ class Event(Base):
             sqlite_where=text("kind = 'aired'"),
             postgresql_where=text("kind = 'aired'"),
         ),
+        # the same posting (item, channel, moment, and where with its link) recorded twice, even at once, is one
+        Index(
+            "uq_posted_once",
+            "commune",
+            "item_id",
+            "channel",
+            "at",
+            "detail",
+            unique=True,
+            sqlite_where=text("kind = 'posted'"),
+            postgresql_where=text("kind = 'posted'"),
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     commune: Mapped[str] = mapped_column(String(100), default="", server_default="", index=True)
