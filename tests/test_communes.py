@@ -34,7 +34,7 @@ def csv_rows(path: Path) -> list[list[str]]:
 
 @pytest.fixture(scope="module", params=NAMES)
 def commune(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, prefect_harness: None):  # noqa: ANN201
-    """The commune approved, produced and its quarter recorded through the `cchc` commands."""
+    """The commune's workspace (a copy of its content/) and its scenario; `record` runs the commands."""
     name = request.param
     root = tmp_path_factory.mktemp(name) / "ws"
     shutil.copytree(COMMUNES / name / "content", root / "content")
@@ -59,6 +59,9 @@ def record(capsys: pytest.CaptureFixture[str], ws: Workspace, scenario: dict) ->
         args = ["--channel", entry["channel"], "--where", entry["where"], "--at", entry["at"], "--ghi-bu"]
         run = cchc(capsys, "posted", entry["item"], *args, *w)
         assert run.code == 0, run.err
+        if "voided" in entry:  # recorded by mistake, then voided: it must not count
+            where = ["--where", entry["where"], "--at", entry["at"], "--reason", entry["voided"]]
+            assert cchc(capsys, "void", "posted", entry["item"], *where, *w).code == 0
     for entry in scenario.get("activities", []):
         args = ["--kind", entry["kind"], "--date", str(entry["date"]), "--title", entry["title"]]
         args += ["--attendees", str(entry["attendees"])] if "attendees" in entry else []
