@@ -195,10 +195,11 @@ def prefect_api(workspace: Workspace) -> Iterator[str]:
                 server.stop()
 
 
-def produce_now(session, only: str | None = None, listener=None, on_start=None):  # noqa: ANN001, ANN201
+def produce_now(session, only: str | None = None, listener=None, on_start=None, make: bool = True):  # noqa: ANN001, ANN201
     """What `cchc produce` and the web app's "Sản xuất ngay" do: under the commune's produce lease, plan, and
     start Prefect (the service's server, or a temporary one) only when there is something to make.
-    `on_start(total)` hears how many files will be made; `listener(result)` hears each one as it is done."""
+    `on_start(total)` hears how many files will be made; `listener(result)` hears each one as it is done.
+    `make=False` only plans: what the next produce will find."""
     from .pipeline import ProduceSummary, WorkPlan, build_portal_site, handing_over, plan_work, producing
     from .service import use_running_service
 
@@ -206,6 +207,8 @@ def produce_now(session, only: str | None = None, listener=None, on_start=None):
         if not held:
             return ProduceSummary(WorkPlan(), busy=True)
         work = plan_work(session, only)
+        if not make and work.jobs:
+            return ProduceSummary(work)
         if not work.jobs:
             build_portal_site(session)  # a publication record may have changed it
             return ProduceSummary(work)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from flows import produce_stamp
 from flows.core.atomic import sha256_file
 from flows.core.ledger import Ledger
 from flows.core.workspace import Workspace, init_workspace
@@ -128,6 +129,23 @@ def test_nothing_to_do_never_starts_prefect(copy: Workspace) -> None:
         "assert 'prefect' not in sys.modules, 'Prefect was imported'\n"
     )
     subprocess.run([sys.executable, "-c", probe, str(copy.root)], check=True, capture_output=True)
+
+
+def test_a_deleted_file_ends_the_shortcut_and_the_run_that_remakes_it_leaves_the_next_answer(
+    copy: Workspace, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(produce_stamp, "RACY_SECONDS", 0.0)  # the copy's inputs were written a moment ago
+    mp3 = copy.output_dir / "audio" / "chi-so-sipas-hai-long.mp3"
+    data = mp3.read_bytes()
+    assert cchc(capsys, "produce", "-w", str(copy.root)).code == 0  # nothing to do: the answer is kept
+    assert produce_stamp.recall(copy) is not None
+    mp3.unlink()
+    assert produce_stamp.recall(copy) is None
+    run = cchc(capsys, "produce", "-w", str(copy.root))
+    assert run.code == 0 and "output/audio/chi-so-sipas-hai-long.mp3" in run.out
+    assert mp3.read_bytes() == data
+    answer = produce_stamp.recall(copy)  # checked afresh after the run: the next produce answers at once
+    assert answer is not None and ("out", "Không có gì cần sản xuất.") in answer.lines
 
 
 def test_edit_after_approval_is_not_produced_until_reapproved(

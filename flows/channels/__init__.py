@@ -10,11 +10,15 @@ from __future__ import annotations
 import hashlib
 import importlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..core.items import Item
-from ..core.plan import CommunePlan
-from ..core.workspace import BUILTIN_ROOT, Workspace
+from ..core.workspace import BUILTIN_ROOT
 from . import paths
+
+if TYPE_CHECKING:
+    from ..core.items import Item
+    from ..core.plan import CommunePlan
+    from ..core.workspace import Workspace
 
 
 @dataclass(frozen=True)

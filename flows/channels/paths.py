@@ -6,7 +6,10 @@ disk, behind any static web server, or uploaded to the portal under the category
 
 from __future__ import annotations
 
-from ..core.plan import CommunePlan
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..core.plan import CommunePlan
 
 SITE = "portal"  # the category site
 SITE_STAMP = f"{SITE}/.site-fingerprint"

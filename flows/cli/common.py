@@ -58,11 +58,16 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def problem_lines(problems: list[SourceProblem]) -> list[str]:
+    if not problems:
+        return []
+    head = f"[yellow]Có {len(problems)} lỗi trong dữ liệu đầu vào; các bài khác vẫn được xử lý:[/]"
+    return [head, *(f"  • {escape(str(problem))}" for problem in problems)]
+
+
 def warn_problems(problems: list[SourceProblem]) -> None:
-    if problems:
-        errors.print(f"[yellow]Có {len(problems)} lỗi trong dữ liệu đầu vào; các bài khác vẫn được xử lý:[/]")
-        for problem in problems:
-            errors.print(f"  • {escape(str(problem))}", highlight=False)
+    for line in problem_lines(problems):
+        errors.print(line, highlight=False)
 
 
 def local(at: dt.datetime | None, plan: CommunePlan) -> str:

@@ -12,7 +12,6 @@ from rich.markup import escape
 
 from .. import labels
 from ..core.periods import parse_local_time
-from ..core.plan import RECORDED_CHANNELS
 from .common import ItemArgument, WorkspaceOption, console, fail, local, say, session
 
 
@@ -41,6 +40,7 @@ def posted(
     import datetime as dt
 
     from ..core.ledger.postings import record_posted
+    from ..core.plan import RECORDED_CHANNELS
 
     if channel not in RECORDED_CHANNELS:
         fail(f"Kênh '{channel}' không ghi nhận bằng lệnh này; chọn: {', '.join(RECORDED_CHANNELS)}.")

@@ -13,10 +13,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .. import labels
+from .. import labels, produce_stamp
 from ..core.periods import parse_local_time
 from ..core.workspace import Workspace
-from .common import ItemArgument, JsonOption, WorkspaceOption, console, errors, fail, local, say, session, warn_problems
+from ..produce_stamp import Answer
+from .common import ItemArgument, JsonOption, WorkspaceOption, console, errors, fail, local, problem_lines, say, session
 
 if TYPE_CHECKING:
     from ..core.session import Session
@@ -38,21 +39,27 @@ BUSY = "Đang có một lượt sản xuất khác của xã này; lượt này 
 
 # --- produce -------------------------------------------------------------------------------------------------
 def run_produce(s: Session, only: str | None, quiet: bool = False) -> ProduceSummary:
-    """Produce with a progress bar (orchestrator.produce_now does the work)."""
+    """Produce with a progress bar, shown once there is something to make (orchestrator.produce_now does the
+    work)."""
     from ..orchestrator import produce_now
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=errors, disable=quiet, transient=False) as progress:
-        bar = None
+    progress = Progress(*columns, console=errors, disable=quiet, transient=False)
+    bar = None
 
-        def start(total: int) -> None:
-            nonlocal bar
-            bar = progress.add_task("Khởi động Prefect…", total=total)
+    def start(total: int) -> None:
+        nonlocal bar
+        progress.start()
+        bar = progress.add_task("Khởi động Prefect…", total=total)
 
-        def done(result: JobResult) -> None:
-            progress.update(bar, advance=1, description="Đang sản xuất")
+    def done(result: JobResult) -> None:
+        progress.update(bar, advance=1, description="Đang sản xuất")
 
+    try:
         return produce_now(s, only, done, start)
+    finally:
+        if bar is not None:
+            progress.stop()
 
 
 def failure_text(s: Session, result: JobResult) -> str:
@@ -66,24 +73,38 @@ def failure_text(s: Session, result: JobResult) -> str:
     return f"lỗi chương trình ({type(result.exception).__name__}); chi tiết cho người hỗ trợ kỹ thuật: {log}"
 
 
-def describe_waiting(work: WorkPlan, s: Session) -> None:
+def state_lines(s: Session, work: WorkPlan) -> list[tuple[str, str]]:
+    """What a produce says of what it did not make: files up to date, items waiting, bad input (Rich markup, for
+    standard output or errors). The whole answer of a produce with nothing to do, kept for the next one."""
+    lines = []
+    if work.up_to_date:
+        lines.append(("out", f"Không thay đổi, bỏ qua: {len(work.up_to_date)} tệp đã có và còn đúng."))
+    if not work.jobs:
+        lines.append(("out", "Không có gì cần sản xuất."))
     for item in s.ledger.changed_since_publication(s.read.items):
-        errors.print(
-            f"[yellow]Đã sửa sau khi đăng:[/] '{item.id}' khác với bài đang đăng trên cổng. "
-            f"Biên tập viên cập nhật bài trên cổng rồi chạy: cchc publish {item.id} --url …",
-            highlight=False,
-        )
+        lines.append((
+            "err",
+            f"[yellow]Đã sửa sau khi đăng:[/] '{escape(item.id)}' khác với bài đang đăng trên cổng. "
+            f"Biên tập viên cập nhật bài trên cổng rồi chạy: cchc publish {escape(item.id)} --url …",
+        ))  # fmt: skip
     for item in work.needs_reapproval:
-        errors.print(
-            f"[yellow]Cần duyệt lại:[/] '{item.id}' đã được sửa sau khi duyệt nên chưa được sản xuất. "
-            f'Người duyệt chạy: cchc approve {item.id} --by "Họ tên"',
-            highlight=False,
-        )
+        lines.append((
+            "err",
+            f"[yellow]Cần duyệt lại:[/] '{escape(item.id)}' đã được sửa sau khi duyệt nên chưa được sản xuất. "
+            f'Người duyệt chạy: cchc approve {escape(item.id)} --by "Họ tên"',
+        ))  # fmt: skip
     if work.awaiting_approval:
-        ids = ", ".join(i.id for i in work.awaiting_approval)
-        errors.print(f"[yellow]Chờ duyệt ({len(work.awaiting_approval)}):[/] {ids}", highlight=False)
+        ids = escape(", ".join(i.id for i in work.awaiting_approval))
+        lines.append(("err", f"[yellow]Chờ duyệt ({len(work.awaiting_approval)}):[/] {ids}"))
     if work.rejected:
-        errors.print(f"Bị trả lại, không sản xuất: {', '.join(i.id for i in work.rejected)}", highlight=False)
+        lines.append(("err", f"Bị trả lại, không sản xuất: {escape(', '.join(i.id for i in work.rejected))}"))
+    lines += [("err", line) for line in problem_lines(work.problems)]
+    return lines
+
+
+def show_lines(lines: list[tuple[str, str]]) -> None:
+    for stream, text in lines:
+        (console if stream == "out" else errors).print(text, highlight=False)
 
 
 def summary_json(s: Session, summary: ProduceSummary) -> str:
@@ -118,7 +139,6 @@ def summary_json(s: Session, summary: ProduceSummary) -> str:
 
 
 def print_summary(s: Session, summary: ProduceSummary) -> None:
-    work = summary.work
     made = [r for r in summary.results if r.produced]
     if made:
         table = Table(title=f"Đã sản xuất {len(made)} tệp", title_justify="left")
@@ -136,18 +156,42 @@ def print_summary(s: Session, summary: ProduceSummary) -> None:
         for r in made:
             if r.produced.note:
                 errors.print(f"[yellow]Lưu ý[/] ({r.job.item.id}): {escape(r.produced.note)}", highlight=False)
-    if work.up_to_date:
-        console.print(f"Không thay đổi, bỏ qua: {len(work.up_to_date)} tệp đã có và còn đúng.")
-    if not work.jobs:
-        console.print("Không có gì cần sản xuất.")
     for r in summary.failed:
         errors.print(
             f"[bold red]Không sản xuất được[/] {labels.CHANNELS[r.job.channel]} của "
             f"'{r.job.item.id}': {escape(failure_text(s, r))}",
             highlight=False,
         )
-    describe_waiting(work, s)
-    warn_problems(work.problems)
+    show_lines(state_lines(s, summary.work))
+
+
+def show_answer(answer: Answer, as_json: bool) -> None:
+    if as_json:
+        print(answer.json)
+    else:
+        show_lines(answer.lines)
+    if answer.exit_code:
+        raise typer.Exit(answer.exit_code)
+
+
+def nothing_to_do(s: Session, summary: ProduceSummary) -> Answer:
+    exit_code = 1 if summary.work.problems else 0
+    return Answer(state_lines(s, summary.work), summary_json(s, summary), exit_code)
+
+
+def next_answer(ws: Workspace) -> tuple[str | None, Answer | None]:
+    """After a run that made files: what the next produce will find (read afresh: an item may have been edited
+    meanwhile), so that it can answer at once."""
+    from ..orchestrator import produce_now
+
+    before = produce_stamp.fingerprint(ws)
+    if before is None:
+        return None, None
+    with session(ws.root) as s:
+        summary = produce_now(s, make=False)
+        if summary.busy or summary.work.jobs:
+            return None, None
+        return before, nothing_to_do(s, summary)
 
 
 def produce_command(
@@ -156,6 +200,12 @@ def produce_command(
     as_json: JsonOption = False,
 ) -> None:
     """Tạo bài đăng cổng thông tin, infographic và tệp MP3 cho mọi bài đã duyệt còn thiếu hoặc đã cũ (Prefect)."""
+    ws = Workspace.at(workspace)
+    whole = item is None
+    if whole and (answer := produce_stamp.recall(ws)) is not None:
+        show_answer(answer, as_json)  # nothing changed since a check that found nothing to make
+        return
+    before = produce_stamp.fingerprint(ws) if whole else None
     with session(workspace) as s:
         if item is not None:
             s.item(item)
@@ -166,12 +216,20 @@ def produce_command(
             else:
                 say(BUSY)
             return
-        if as_json:
-            print(summary_json(s, summary))
-        else:
-            print_summary(s, summary)
-        if summary.failed or summary.work.problems:
-            raise typer.Exit(1)
+        answer = nothing_to_do(s, summary) if not summary.work.jobs else None
+        if answer is None:
+            if as_json:
+                print(summary_json(s, summary))
+            else:
+                print_summary(s, summary)
+    if whole and answer is None and not summary.failed:
+        before, answer = next_answer(ws)
+    if whole and answer is not None:
+        produce_stamp.keep(ws, before, answer)
+    if not summary.work.jobs:
+        show_answer(answer, as_json)
+    elif summary.failed or summary.work.problems:
+        raise typer.Exit(1)
 
 
 # --- publication records ---------------------------------------------------------------------------------------

@@ -7,10 +7,13 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import AlreadyAWorkspace, NotAWorkspace
-from .items import ItemsRead, read_items
-from .plan import CommunePlan, load_plan
+
+if TYPE_CHECKING:  # the plan and items (pydantic models) load when read: `cchc --help` needs neither
+    from .items import ItemsRead
+    from .plan import CommunePlan
 
 # The repository itself is the sample workspace (xã Bình Giang) and the skeleton `cchc init` copies.
 BUILTIN_ROOT = Path(__file__).resolve().parents[2]
@@ -59,9 +62,13 @@ class Workspace:
         return f"sqlite:///{self.ledger_path}"
 
     def load_plan(self) -> CommunePlan:
+        from .plan import load_plan
+
         return load_plan(self.config_path)
 
     def read_items(self, plan: CommunePlan) -> ItemsRead:
+        from .items import read_items
+
         return read_items(self.items_dir, plan)
 
     def search_path(self, folder: str) -> list[Path]:
