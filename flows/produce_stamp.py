@@ -2,10 +2,12 @@
 here with a stamp of everything it read, and while the stamp still matches the answer is the same. No SQLAlchemy,
 no item parsed, no Prefect: about a third of a second instead of a second.
 
-The stamp covers every file under content/, templates/ and assets/ (the workspace's and the built-in ones),
-output/ and the program's own modules, by path, size, modification time and inode (what the hash memo trusts
-too); the CCHC_* environment; and the ledger's rows that planning reads: deliveries and slugs whole, the
-append-only events by count and last id, and the schema's version, read with the standard library's sqlite3.
+The stamp has two parts. The inputs: every file under content/, templates/ and assets/ (the workspace's and the
+built-in ones) and the program's own modules, by path, size, modification time and inode (what the hash memo
+trusts too), and the CCHC_* environment. The state a run changes: every file under output/ the same way, and the
+ledger's rows that planning reads (deliveries and slugs whole, the append-only events by count and last id, the
+schema's version), read with the standard library's sqlite3. After a run that made files, the inputs unchanged
+mean the plan and items it read are still true, so it plans once more with them and keeps that answer.
 A Postgres ledger, a produce in progress (its lease), no ledger yet, anything unreadable, an input edited in the
 last seconds (a second edit within the same clock tick could keep its stat): no stamp, and the full check runs.
 """
@@ -47,27 +49,36 @@ class Answer:
     exit_code: int
 
 
-def fingerprint(workspace: Workspace) -> str | None:
-    """Everything a produce reads, in one digest; None when the shortcut must not be taken."""
+Stamp = tuple[str, str]  # (what the user edits: content, templates, assets, the program, CCHC_*; the state)
+
+
+def stamp(workspace: Workspace) -> Stamp | None:
+    """Everything a produce reads, in two digests: its inputs, and the state (ledger, output/) that a run
+    changes; None when the shortcut must not be taken."""
     if os.environ.get(DATABASE_URL_ENV) or (workspace.output_dir / "ledger.sqlite").exists():
         return None  # a province's Postgres, or an old ledger the full check adopts first
-    digest = hashlib.sha256(f"{FORMAT}|{workspace.root}|".encode())
+    inputs = hashlib.sha256(f"{FORMAT}|{workspace.root}|".encode())
+    state = hashlib.sha256()
     try:
-        if not workspace.ledger_path.is_file() or not _ledger_rows(workspace.ledger_path, digest):
+        if not workspace.ledger_path.is_file() or not _ledger_rows(workspace.ledger_path, state):
             return None
         recent = time.time_ns() - int(RACY_SECONDS * 1e9)
-        inputs = [workspace.root / "content"]
+        folders = [workspace.root / "content"]
         for root in dict.fromkeys((workspace.root, BUILTIN_ROOT)):
-            inputs += [root / "templates", root / "assets"]
-        for folder in inputs:
-            if _tree(folder, digest) > recent:
+            folders += [root / "templates", root / "assets"]
+        for folder in folders:
+            if _tree(folder, inputs) > recent:
                 return None
-        _tree(workspace.output_dir, digest)
-        _tree(PROGRAM, digest)
+        _tree(PROGRAM, inputs)
+        _tree(workspace.output_dir, state)
     except (OSError, sqlite3.Error):
         return None
-    digest.update(repr(sorted((k, v) for k, v in os.environ.items() if k.startswith("CCHC_"))).encode())
-    return digest.hexdigest()
+    inputs.update(repr(sorted((k, v) for k, v in os.environ.items() if k.startswith("CCHC_"))).encode())
+    return inputs.hexdigest(), state.hexdigest()
+
+
+def _key(stamp_: Stamp) -> str:
+    return hashlib.sha256("|".join(stamp_).encode()).hexdigest()
 
 
 def _ledger_rows(path: Path, digest: hashlib._Hash) -> bool:
@@ -110,17 +121,17 @@ def recall(workspace: Workspace) -> Answer | None:
         return None
     if not isinstance(kept, dict) or kept.get("format") != FORMAT:
         return None
-    now = fingerprint(workspace)
-    if now is None or kept.get("fingerprint") != now:
+    now = stamp(workspace)
+    if now is None or kept.get("stamp") != _key(now):
         return None
     return Answer([tuple(line) for line in kept["lines"]], kept["json"], kept["exit_code"])
 
 
-def keep(workspace: Workspace, before: str | None, answer: Answer) -> bool:
+def keep(workspace: Workspace, before: Stamp | None, answer: Answer) -> bool:
     """Keep the answer of a check that found nothing to make, if nothing changed while it ran (`before` is the
-    fingerprint taken before it read anything)."""
-    if before is None or fingerprint(workspace) != before:
+    stamp taken before it read anything)."""
+    if before is None or stamp(workspace) != before:
         return False
-    kept = {"format": FORMAT, "fingerprint": before, **asdict(answer)}
+    kept = {"format": FORMAT, "stamp": _key(before), **asdict(answer)}
     write_atomic(workspace.state_dir / STAMP_NAME, json.dumps(kept, ensure_ascii=False).encode("utf-8"))
     return True

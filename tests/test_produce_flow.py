@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -146,6 +148,84 @@ def test_a_deleted_file_ends_the_shortcut_and_the_run_that_remakes_it_leaves_the
     assert mp3.read_bytes() == data
     answer = produce_stamp.recall(copy)  # checked afresh after the run: the next produce answers at once
     assert answer is not None and ("out", "Không có gì cần sản xuất.") in answer.lines
+
+
+def descendants(pid: int) -> dict[int, str]:
+    """Every process below `pid` (from /proc), with its command line."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, pending = {}, [pid]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            try:
+                found[child] = (Path("/proc") / str(child) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            pending.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_a_kill_9_in_the_middle_leaves_no_process_and_the_next_run_finishes(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "ws")
+    for path in ws.items_dir.rglob("*.md"):
+        if path.stem not in SMALL:
+            path.unlink()
+    ledger = Ledger(ws.database_url)
+    items = ws.read_items(ws.load_plan()).items
+    for item in items:
+        ledger.approve(item, "Vũ Thị Hòa")
+    ledger.close()
+    wanted = {(item.id, channel) for item in items for channel in item.meta.channels}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}  # its own temporary server
+    cchc_exe = [sys.executable, "-c", "from flows.cli import run; run()"]
+    run = subprocess.Popen([*cchc_exe, "produce", "-w", str(ws.root)], env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        seen: dict[int, str] = {}
+        while run.poll() is None:  # until the render workers run: a Prefect server, a fork server, its workers
+            seen |= descendants(run.pid)
+            server = any("uvicorn" in command for command in seen.values())
+            if server and sum("forkserver" in command for command in seen.values()) >= 3:  # it and two workers
+                break
+            time.sleep(0.1)
+        assert run.poll() is None, "produce ended before its workers were seen"
+        seen |= descendants(run.pid)
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait()
+        end = time.monotonic() + 60
+        while time.monotonic() < end and any(alive(pid) for pid in seen):
+            time.sleep(0.2)
+        left = {pid: command for pid, command in seen.items() if alive(pid)}
+        for pid in left:  # tidy up before failing, so one failure does not load the rest of the run
+            os.kill(pid, signal.SIGKILL)
+        assert not left, f"left running after kill -9: {left}"
+    finally:
+        if run.poll() is None:
+            run.kill()
+    finished = subprocess.run([*cchc_exe, "produce", "-w", str(ws.root)], env=env, capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stderr  # the dead run's lease is taken over at once
+    ledger = Ledger(ws.database_url)
+    try:
+        assert set(ledger.current_deliveries()) == wanted
+        per_key = [(row.item_id, row.channel, row.version) for row in ledger.deliveries()]
+        assert len(per_key) == len(set(per_key))  # never one version recorded twice
+    finally:
+        ledger.close()
+    assert subprocess.run([*cchc_exe, "ledger", "verify", "-w", str(ws.root)], env=env).returncode == 0
 
 
 def test_edit_after_approval_is_not_produced_until_reapproved(

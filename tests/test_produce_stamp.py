@@ -115,7 +115,7 @@ def test_the_environment_and_the_database_choose_too(stamped: Workspace, monkeyp
     monkeypatch.delenv("CCHC_TTS_ENGINE")
     assert produce_stamp.recall(stamped) is not None
     monkeypatch.setenv("CCHC_DATABASE_URL", "postgresql://cchc@127.0.0.1:1/cchc")
-    assert produce_stamp.fingerprint(stamped) is None  # a province's ledger: always the full check
+    assert produce_stamp.stamp(stamped) is None  # a province's ledger: always the full check
 
 
 def test_a_produce_in_progress_is_never_answered_for(stamped: Workspace, capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,7 +14,7 @@ import typer
 
 from flows import channels
 from flows.cli import app
-from flows.core import workspace as workspace_module
+from flows.core import plan as plan_module
 from flows.core.ledger import Ledger
 from flows.core.workspace import Workspace
 
@@ -48,13 +48,13 @@ def test_produce_reads_commune_yaml_once(
     only_portal(small_workspace)
     approve_all(small_workspace)
     reads: list[Path] = []
-    real = workspace_module.load_plan
+    real = plan_module.load_plan
 
     def counting(path: Path):  # noqa: ANN202
         reads.append(path)
         return real(path)
 
-    monkeypatch.setattr(workspace_module, "load_plan", counting)
+    monkeypatch.setattr(plan_module, "load_plan", counting)
     run = cchc(capsys, "produce", "--workspace", str(small_workspace.root))
     assert run.code == 0, run.err
     assert "Đã sản xuất 1 tệp" in run.out

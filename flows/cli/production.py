@@ -179,19 +179,18 @@ def nothing_to_do(s: Session, summary: ProduceSummary) -> Answer:
     return Answer(state_lines(s, summary.work), summary_json(s, summary), exit_code)
 
 
-def next_answer(ws: Workspace) -> tuple[str | None, Answer | None]:
-    """After a run that made files: what the next produce will find (read afresh: an item may have been edited
-    meanwhile), so that it can answer at once."""
+def next_answer(s: Session, inputs_before: str) -> tuple[produce_stamp.Stamp | None, Answer | None]:
+    """After a run that made files: what the next produce will find, so that it can answer at once. Planned
+    again with the plan and items this run read (commune.yaml is read once), if no input changed meanwhile."""
     from ..orchestrator import produce_now
 
-    before = produce_stamp.fingerprint(ws)
-    if before is None:
+    now = produce_stamp.stamp(s.workspace)
+    if now is None or now[0] != inputs_before:
         return None, None
-    with session(ws.root) as s:
-        summary = produce_now(s, make=False)
-        if summary.busy or summary.work.jobs:
-            return None, None
-        return before, nothing_to_do(s, summary)
+    summary = produce_now(s, make=False)
+    if summary.busy or summary.work.jobs:
+        return None, None
+    return now, nothing_to_do(s, summary)
 
 
 def produce_command(
@@ -205,7 +204,8 @@ def produce_command(
     if whole and (answer := produce_stamp.recall(ws)) is not None:
         show_answer(answer, as_json)  # nothing changed since a check that found nothing to make
         return
-    before = produce_stamp.fingerprint(ws) if whole else None
+    before = produce_stamp.stamp(ws) if whole else None
+    kept: tuple[produce_stamp.Stamp | None, Answer | None] = (None, None)
     with session(workspace) as s:
         if item is not None:
             s.item(item)
@@ -216,16 +216,18 @@ def produce_command(
             else:
                 say(BUSY)
             return
-        answer = nothing_to_do(s, summary) if not summary.work.jobs else None
-        if answer is None:
+        if not summary.work.jobs:
+            kept = (before, nothing_to_do(s, summary))
+        else:
             if as_json:
                 print(summary_json(s, summary))
             else:
                 print_summary(s, summary)
-    if whole and answer is None and not summary.failed:
-        before, answer = next_answer(ws)
-    if whole and answer is not None:
-        produce_stamp.keep(ws, before, answer)
+            if before is not None and not summary.failed:
+                kept = next_answer(s, before[0])
+    stamp, answer = kept
+    if answer is not None:
+        produce_stamp.keep(ws, stamp, answer)
     if not summary.work.jobs:
         show_answer(answer, as_json)
     elif summary.failed or summary.work.problems:
