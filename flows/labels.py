@@ -224,6 +224,7 @@ _ERRORS = {
     e.LedgerUnavailable: _ledger_error,
     e.AiringRefused: _airing_refused,
     e.PostingRefused: _posting_refused,
+    e.NotAWebAddress: lambda x: f"Đường dẫn '{x.url}' không hợp lệ: phải bắt đầu bằng http:// hoặc https://.",
 }
 
 

@@ -123,3 +123,27 @@ def test_a_plan_without_quotas_reports_without_a_traceback(tmp_path: Path, capsy
     run = cchc(capsys, "report", "--period", "2026-Q1", *w)
     assert run.code == 0 and "Traceback" not in run.err
     assert (ws.output_dir / "reports" / "bao-cao-cchc-2026-Q1.png").stat().st_size > 0
+
+
+def test_an_address_that_is_not_a_web_address_is_refused_and_nothing_recorded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.core.ledger import Ledger
+    from flows.core.status import EventKind
+
+    monkeypatch.setenv("COLUMNS", "200")  # the message on one line
+    ws = init_workspace(tmp_path / "ws")
+    w = ["-w", str(ws.root)]
+    published = cchc(capsys, "publish", ITEM, "--url", "binhgiang.haiphong.gov.vn/cchc/x.html", *w)
+    assert published.code == 1
+    assert "'binhgiang.haiphong.gov.vn/cchc/x.html' không hợp lệ: phải bắt đầu bằng http://" in published.err
+    sent = ["posted", ITEM, "--channel", "newspaper", "--where", "Báo Hải Phòng", "--at", "2026-03-18 09:00"]
+    refused = cchc(capsys, *sent, "--url", "ftp://baohaiphong.vn/bai", *w)
+    assert refused.code == 1 and "'ftp://baohaiphong.vn/bai' không hợp lệ" in refused.err
+    ledger = Ledger(ws.database_url)
+    try:
+        assert ledger.events(ITEM, EventKind.POSTED) == []
+        assert cchc(capsys, *sent, "--url", "https://baohaiphong.vn/bai", *w).code == 0
+        assert len(ledger.events(ITEM, EventKind.POSTED)) == 1
+    finally:
+        ledger.close()

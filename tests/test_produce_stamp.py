@@ -110,9 +110,9 @@ def test_any_change_to_what_the_check_reads_ends_the_shortcut(
 
 
 def test_the_environment_and_the_database_choose_too(stamped: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CCHC_TTS_ENGINE", "espeak")
+    monkeypatch.setenv("CCHC_PRODUCE_PROCESSES", "1")
     assert produce_stamp.recall(stamped) is None
-    monkeypatch.delenv("CCHC_TTS_ENGINE")
+    monkeypatch.delenv("CCHC_PRODUCE_PROCESSES")
     assert produce_stamp.recall(stamped) is not None
     monkeypatch.setenv("CCHC_DATABASE_URL", "postgresql://cchc@127.0.0.1:1/cchc")
     assert produce_stamp.stamp(stamped) is None  # a province's ledger: always the full check

@@ -422,6 +422,12 @@ def test_tasks_postings_and_an_offices_report_in_the_web_app(tmp_path: Path) -> 
         data={"csrf": token, "channel": "social", "where": "Fanpage Facebook", "at": "2026-05-06 10:00"},
     )
     assert early.status_code == 400 and "chưa có tệp" in early.text  # the post did not exist in May
+    no_address = editor.post(
+        "/bai/doanh-nghiep/lan-toa",
+        data={"csrf": token, "channel": "social", "where": "Fanpage", "url": "facebook.com/ubnd", "ghi-bu": "1"},
+    )
+    assert no_address.status_code == 400 and "facebook.com/ubnd" in no_address.text
+    assert "không hợp lệ: phải bắt đầu bằng http://" in no_address.text
     posted = editor.post(
         "/bai/doanh-nghiep/lan-toa",
         data={"csrf": token, "channel": "social", "where": "Fanpage Facebook", "at": "2026-05-06 10:00", "ghi-bu": "1"},

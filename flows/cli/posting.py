@@ -3,7 +3,6 @@ its video on YouTube or TikTok, the news sent to the provincial paper. Each coun
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated
 
@@ -44,8 +43,6 @@ def posted(
 
     if channel not in RECORDED_CHANNELS:
         fail(f"Kênh '{channel}' không ghi nhận bằng lệnh này; chọn: {', '.join(RECORDED_CHANNELS)}.")
-    if url is not None and not re.match(r"^https?://", url):
-        fail(f"Đường dẫn '{url}' không hợp lệ: phải bắt đầu bằng http:// hoặc https://.")
     if not where.strip():
         fail("Cần ghi nơi đăng hoặc nơi nhận (--where).")
     with session(workspace) as s:

@@ -4,7 +4,6 @@ check the ledger, and the demo."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -245,8 +244,6 @@ def publish(
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Ghi nhận bài đã đăng lên cổng tại địa chỉ URL (chỉ tiêu tính các bài đã đăng)."""
-    if not re.match(r"^https?://", url):
-        fail(f"Đường dẫn '{url}' không hợp lệ: phải bắt đầu bằng http:// hoặc https://.")
     with session(workspace) as s:
         s.item(item_id)
         when = parse_local_time(at, s.plan.commune.tz) if at else None

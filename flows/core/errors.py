@@ -125,6 +125,20 @@ class LedgerUnavailable(CchcError):
         super().__init__(f"{where}: {problem}")
 
 
+class NotAWebAddress(CchcError):
+    """Where a post went live or was posted must be a web address (http:// or https://)."""
+
+    def __init__(self, url: str):
+        self.url = url
+        super().__init__(url)
+
+    @staticmethod
+    def check(url: str) -> str:
+        if not url.startswith(("http://", "https://")):
+            raise NotAWebAddress(url)
+        return url
+
+
 class PostingRefused(CchcError):
     """A posting or sending that cannot have happened: in the future, or before the file was made."""
 

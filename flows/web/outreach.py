@@ -5,7 +5,6 @@ postings so far; a posting recorded by mistake is voided with its reason."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -60,8 +59,6 @@ async def record_posting(item_id: str, request: Request, person: Person = Depend
         raise Refused("Chọn kênh: mạng xã hội, video hoặc gửi báo.", 400)
     if not where:
         raise Refused("Cần ghi nơi đăng hoặc nơi nhận.", 400)
-    if url and not re.match(r"^https?://", url):
-        raise Refused(f"Đường dẫn '{url}' không hợp lệ: phải bắt đầu bằng http:// hoặc https://.", 400)
     with state.session() as s:
         item = s.item(item_id)
         at = parse_local_time(form["at"], s.plan.commune.tz) if form.get("at") else dt.datetime.now(s.plan.commune.tz)

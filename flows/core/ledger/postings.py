@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from ..errors import PostingRefused
+from ..errors import NotAWebAddress, PostingRefused
 from ..items import Item
 from ..status import EventKind
 from .schema import Event, now_utc
@@ -26,6 +26,8 @@ def record_posted(
     """Record that the item went out on a recorded channel: its social post or video put on `where` (a
     platform), or the news sent to `where` (a paper). Needs the file for social and video, and refuses
     what cannot have happened (as airings); the same posting recorded twice is kept once."""
+    if url:
+        NotAWebAddress.check(url)
     at_utc = at.astimezone(dt.UTC)
     if at_utc > now_utc() + dt.timedelta(minutes=10):
         raise PostingRefused(item.id, channel, at, "future")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Select
 
-from ..errors import AiringRefused, CchcError, NotProducedYet
+from ..errors import AiringRefused, CchcError, NotAWebAddress, NotProducedYet
 from ..items import Item
 from ..status import ApprovalStatus, DeliveryState, EventKind
 from ..text import plain_text
@@ -307,6 +307,7 @@ class Ledger(FeedMemory):
         self, item_id: str, url: str, actor: str, at: dt.datetime | None = None
     ) -> tuple[Delivery, bool]:
         """Record that the current portal post went live at `url`. Returns (delivery, changed)."""
+        NotAWebAddress.check(url)
         with self.session() as session:
             row = self._current(session, item_id, "portal")
             if row.state == DeliveryState.PUBLISHED and row.url == url:
