@@ -179,7 +179,8 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_a_kill_9_in_the_middle_leaves_no_process_and_the_next_run_finishes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_stopped_in_the_middle_it_leaves_no_process_and_the_next_run_finishes(tmp_path: Path, stop: int) -> None:
     ws = init_workspace(tmp_path / "ws")
     for path in ws.items_dir.rglob("*.md"):
         if path.stem not in SMALL:
@@ -191,9 +192,11 @@ def test_a_kill_9_in_the_middle_leaves_no_process_and_the_next_run_finishes(tmp_
     ledger.close()
     wanted = {(item.id, channel) for item in items for channel in item.meta.channels}
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}  # its own temporary server
+    env["COLUMNS"] = "200"  # messages on one line
     cchc_exe = [sys.executable, "-c", "from flows.cli import run; run()"]
     run = subprocess.Popen([*cchc_exe, "produce", "-w", str(ws.root)], env=env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)  # fmt: skip
+                           stderr=subprocess.PIPE, text=True,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
     try:
         seen: dict[int, str] = {}
         while run.poll() is None:  # until the render workers run: a Prefect server, a fork server, its workers
@@ -204,15 +207,17 @@ def test_a_kill_9_in_the_middle_leaves_no_process_and_the_next_run_finishes(tmp_
             time.sleep(0.1)
         assert run.poll() is None, "produce ended before its workers were seen"
         seen |= descendants(run.pid)
-        os.kill(run.pid, signal.SIGKILL)
-        run.wait()
+        os.kill(run.pid, stop)
+        _, said = run.communicate(timeout=120)
+        if stop == signal.SIGINT:  # Ctrl-C: every child stopped in order, and the official told what to do
+            assert run.returncode == 130 and "Đã dừng" in said and "chạy lại 'cchc produce'" in said, said
         end = time.monotonic() + 60
         while time.monotonic() < end and any(alive(pid) for pid in seen):
             time.sleep(0.2)
         left = {pid: command for pid, command in seen.items() if alive(pid)}
         for pid in left:  # tidy up before failing, so one failure does not load the rest of the run
             os.kill(pid, signal.SIGKILL)
-        assert not left, f"left running after kill -9: {left}"
+        assert not left, f"left running after {signal.Signals(stop).name}: {left}"
     finally:
         if run.poll() is None:
             run.kill()

@@ -33,6 +33,9 @@ def register(app: typer.Typer) -> None:
     app.command()(ingest)
 
 
+STOPPED = (
+    "Đã dừng. Các tệp đã làm xong được giữ và ghi vào sổ theo dõi; chạy lại 'cchc produce' để làm tiếp phần còn lại."
+)
 BUSY = "Đang có một lượt sản xuất khác của xã này; lượt này không làm gì. Kết quả sẽ có khi lượt kia xong."
 
 
@@ -208,7 +211,11 @@ def produce_command(
     with session(workspace) as s:
         if item is not None:
             s.item(item)
-        summary = run_produce(s, item, quiet=as_json)
+        try:
+            summary = run_produce(s, item, quiet=as_json)
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM/SIGHUP (orchestrator): every `finally` has run
+            errors.print(STOPPED, highlight=False)
+            raise typer.Exit(130) from None
         if summary.busy:
             if as_json:
                 print(json.dumps({"busy": True}))
