@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 import re
 import subprocess
 import unicodedata
@@ -36,11 +37,13 @@ def inside(inner: tuple[int, int, int, int], outer: tuple[int, int, int, int]) -
 
 def test_ocr_reads_every_sample_title(plan: CommunePlan, sample_items: dict[str, Item]) -> None:
     tesseract = require_tool("tesseract")
+    # one thread: tesseract's OpenMP threads spin against each other, 2.8 s a page on two cores against 0.5 s
+    one_thread = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     scores = {}
     for item in sample_items.values():
         data = cards.png(cards.draw("portrait", item, plan).image)
         text = subprocess.run(
-            [tesseract, "stdin", "stdout", "-l", "vie"], input=data, capture_output=True, check=True
+            [tesseract, "stdin", "stdout", "-l", "vie"], input=data, capture_output=True, check=True, env=one_thread
         ).stdout.decode("utf-8")
         found, title = set(words(text)), words(item.title)
         scores[item.id] = sum(w in found for w in title) / len(title)
